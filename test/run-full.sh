@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The full test suite with the real components it needs: installs missing OS packages (as root),
+# starts a private dockerd and SSH test hosts in network namespaces, runs `npm test`, stops them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(docker.io openssh-server bubblewrap iproute2 busybox-static curl openssl)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "installing OS packages: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing OS packages (${missing[*]}): run as root or install them; dependent tests will be skipped" >&2
+  fi
+fi
+
+started_docker=0
+started_hosts=0
+cleanup() {
+  ((started_hosts)) && bash test/support/netns-hosts.sh down >/dev/null 2>&1
+  ((started_docker)) && bash test/support/dockerd.sh stop >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+if [[ $(id -u) -eq 0 ]]; then
+  bash test/support/dockerd.sh start && started_docker=1
+  bash test/support/netns-hosts.sh up 3 && started_hosts=1
+fi
+
+npm test
