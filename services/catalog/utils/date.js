@@ -1,0 +1,2 @@
+// The current date and time.
+exports.main = () => ({ date: new Date().toISOString() });

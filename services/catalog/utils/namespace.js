@@ -1,0 +1,2 @@
+// The namespace the action runs in.
+exports.main = () => ({ namespace: process.env.__OW_NAMESPACE });
