@@ -1,0 +1,104 @@
+/**
+ * Which paths the gateway serves. The OpenWhisk edge paths (`/`, `/ping`, `/api/v1/…`) pass through
+ * unchanged; optional API routes (what `wsk api create` publishes, upstream's API gateway) map
+ * `/api{basePath}{relPath}` to a web action. The routes file is re-read when it changes.
+ */
+import { readFileSync, type StatWatcher, unwatchFile, watchFile } from 'node:fs';
+import { z } from 'zod';
+import type { Logger } from '../common/log.ts';
+
+const routeSchema = z.object({
+  basePath: z.string().regex(/^\/[\w.~-]+(\/[\w.~-]+)*$/),
+  relPath: z.string().regex(/^\/[\w.~/-]*$/),
+  operation: z.string().transform((s) => s.toUpperCase()),
+  /** Fully qualified action: `/ns/name` or `/ns/pkg/name`. */
+  action: z.string().regex(/^\/[^/]+(\/[^/]+){1,2}$/),
+  responseType: z.enum(['json', 'http', 'html', 'text', 'svg']).default('json'),
+});
+const fileSchema = z.union([z.array(routeSchema), z.object({ routes: z.array(routeSchema) })]);
+
+export type ApiRoute = z.output<typeof routeSchema>;
+
+function isEdgePath(path: string): boolean {
+  return path === '/' || path === '/ping' || path === '/api/v1' || path.startsWith('/api/v1/');
+}
+
+/** The controller path of a web action, e.g. `/api/v1/web/guest/default/hello.json`. */
+export function webActionPath(route: ApiRoute): string {
+  const parts = route.action.split('/').slice(1);
+  const [ns, pkg, name] = parts.length === 3 ? parts : [parts[0], 'default', parts[1]];
+  return `/api/v1/web/${ns}/${pkg}/${name}.${route.responseType}`;
+}
+
+export function parseRoutes(text: string, where: string): ApiRoute[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`The routes file ${where} is not valid JSON: ${(err as Error).message}.`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`Invalid routes in ${where}: ${problems}.`);
+  }
+  const routes = Array.isArray(parsed.data) ? parsed.data : parsed.data.routes;
+  const clash = routes.find((r) => r.basePath === '/v1' || r.basePath.startsWith('/v1/'));
+  if (clash)
+    throw new Error(
+      `Route basePath ${clash.basePath} in ${where} collides with the OpenWhisk API (/api/v1).`,
+    );
+  return routes;
+}
+
+export class Router {
+  private routes = new Map<string, string>();
+  private watcher: StatWatcher | undefined;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly file?: string,
+  ) {
+    if (file) {
+      this.load();
+      this.watcher = watchFile(file, { interval: 1000, persistent: false }, () => this.reload());
+    }
+  }
+
+  /** The controller path for a request path (query kept), or undefined when not served. */
+  resolve = (url: string, method: string): string | undefined => {
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (isEdgePath(path)) return url;
+    if (this.routes.size === 0 || !path.startsWith('/api/')) return undefined;
+    const target = this.routes.get(`${method} ${path.slice(4)}`);
+    return target === undefined ? undefined : target + (q === -1 ? '' : url.slice(q));
+  };
+
+  close(): void {
+    if (this.file && this.watcher) unwatchFile(this.file);
+  }
+
+  private load(): void {
+    const file = this.file!;
+    const text = readFileSync(file, 'utf8');
+    const next = new Map<string, string>();
+    for (const r of parseRoutes(text, file)) {
+      const rel = r.relPath === '/' ? '' : r.relPath.replace(/\/$/, '');
+      next.set(`${r.operation} ${r.basePath}${rel}`, webActionPath(r));
+    }
+    this.routes = next;
+    this.log.info({ routesFile: file, routes: next.size }, 'API routes loaded');
+  }
+
+  private reload(): void {
+    try {
+      this.load();
+    } catch (err) {
+      // Keep serving the last good routes; the operator sees why the new file was refused.
+      this.log.error({ routesFile: this.file, err: (err as Error).message }, 'routes file rejected');
+    }
+  }
+}
