@@ -1,0 +1,116 @@
+/**
+ * template (Ansible's): render a Handlebars file from the controller with the host's variables
+ * (plus `vars`) and install the result like copy. Strict: a missing variable fails the task,
+ * naming the variable and the template, instead of rendering an empty string into a config.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import Handlebars from 'handlebars';
+import { isSecret } from '../secret.ts';
+import type { FileAttributes } from './attributes.ts';
+import { ensureContent } from './content.ts';
+import {
+  type ArgsOf,
+  call,
+  type Module,
+  type ModuleCall,
+  type ModuleContext,
+  type ModuleResult,
+} from './module.ts';
+import { controllerPath, REPO_ROOT } from './paths.ts';
+import { errorMessage, failed } from './results.ts';
+
+export const TEMPLATES_DIR = join(REPO_ROOT, 'templates');
+
+export interface TemplateArgs extends FileAttributes {
+  /** A Handlebars file: absolute, or relative to <repo>/templates. */
+  src: string;
+  dest: string;
+  /** Extra variables, over the host's. */
+  vars?: Record<string, unknown>;
+  become?: boolean;
+}
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
+handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+handlebars.registerHelper('join', (list: unknown, separator: unknown) =>
+  Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ',') : '',
+);
+
+/** The template's view of the vars: Secrets replaced by their values, which are collected. */
+function revealAll(value: unknown, revealed: Set<string>): unknown {
+  if (isSecret(value)) {
+    const plain = value.reveal();
+    if (plain !== '') revealed.add(plain);
+    return plain;
+  }
+  if (Array.isArray(value)) return value.map((v) => revealAll(v, revealed));
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealAll(v, revealed)]));
+  }
+  return value;
+}
+
+/** Handlebars names only the last path segment; read the whole expression at the error position. */
+function missingVariable(source: string, err: unknown): { name: string; line: number } | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const match = /^"(.+)" not defined in .* - (\d+):(\d+)$/.exec(err.message);
+  if (!match) return undefined;
+  const line = Number(match[2]);
+  const text = source.split('\n')[line - 1] ?? '';
+  const path = /^[\w@$.\-/[\]]+/.exec(text.slice(Number(match[3])))?.[0];
+  return { name: path?.endsWith(match[1] ?? '') ? path : (match[1] ?? '?'), line };
+}
+
+/** Renders a template file with vars; the text and whether it holds secret values, or why not. */
+export async function renderTemplate(
+  src: string,
+  vars: Record<string, unknown>,
+): Promise<{ text: string; hasSecrets: boolean } | { error: string }> {
+  const path = controllerPath(src, TEMPLATES_DIR);
+  const shown = relative(REPO_ROOT, path).startsWith('..') ? path : relative(REPO_ROOT, path);
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (err) {
+    return { error: `cannot read template ${shown} on the controller (${errorMessage(err)}); check src` };
+  }
+  const revealed = new Set<string>();
+  const view = revealAll(vars, revealed);
+  try {
+    const text = handlebars.compile(source, { strict: true, noEscape: true })(view);
+    return { text, hasSecrets: [...revealed].some((s) => text.includes(s)) };
+  } catch (err) {
+    const missing = missingVariable(source, err);
+    if (missing) {
+      return {
+        error: `template ${shown} line ${missing.line}: variable "${missing.name}" is not defined; define it in the environment (group_vars/host_vars) or pass it in vars`,
+      };
+    }
+    return { error: `template ${shown} cannot be rendered: ${errorMessage(err)}` };
+  }
+}
+
+async function runTemplate(args: TemplateArgs, ctx: ModuleContext): Promise<ModuleResult> {
+  const rendered = await renderTemplate(args.src, { ...ctx.host.vars, ...args.vars });
+  if ('error' in rendered)
+    return failed(`${rendered.error} (rendering ${args.dest} for host ${ctx.host.name})`);
+  return await ensureContent(ctx, {
+    dest: args.dest,
+    content: Buffer.from(rendered.text),
+    mode: args.mode,
+    owner: args.owner,
+    group: args.group,
+    become: args.become,
+    masked: rendered.hasSecrets ? '(content with secrets changed)' : undefined,
+  });
+}
+
+export const templateModule: Module<TemplateArgs> = { name: 'template', checkMode: 'full', run: runTemplate };
+
+export function template(args: ArgsOf<TemplateArgs>): ModuleCall<TemplateArgs> {
+  return call(templateModule, args);
+}
