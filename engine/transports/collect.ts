@@ -1,0 +1,58 @@
+/** Gathers a command's output for an ExecResult while streaming decoded chunks to the caller. */
+import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import type { ExecOptions, ExecResult } from './transport.ts';
+
+export class OutputCollector {
+  private readonly out: Buffer[] = [];
+  private readonly err: Buffer[] = [];
+  private readonly outDecoder = new StringDecoder('utf8');
+  private readonly errDecoder = new StringDecoder('utf8');
+  private readonly startedAt = performance.now();
+
+  constructor(private readonly options: Pick<ExecOptions, 'onStdout' | 'onStderr'> = {}) {}
+
+  stdout = (chunk: Buffer): void => {
+    this.out.push(chunk);
+    if (this.options.onStdout) emit(this.outDecoder.write(chunk), this.options.onStdout);
+  };
+
+  stderr = (chunk: Buffer): void => {
+    this.err.push(chunk);
+    if (this.options.onStderr) emit(this.errDecoder.write(chunk), this.options.onStderr);
+  };
+
+  /** Raw stdout, for binary-safe file reads. */
+  stdoutBytes(): Buffer {
+    return Buffer.concat(this.out);
+  }
+
+  stderrText(): string {
+    return Buffer.concat(this.err).toString('utf8');
+  }
+
+  result(command: string, exitCode: number, timedOut: boolean): ExecResult {
+    if (this.options.onStdout) emit(this.outDecoder.end(), this.options.onStdout);
+    if (this.options.onStderr) emit(this.errDecoder.end(), this.options.onStderr);
+    return {
+      command,
+      exitCode,
+      stdout: Buffer.concat(this.out).toString('utf8'),
+      stderr: Buffer.concat(this.err).toString('utf8'),
+      timedOut,
+      durationMs: Math.round(performance.now() - this.startedAt),
+    };
+  }
+}
+
+function emit(text: string, sink: (chunk: string) => void): void {
+  if (text) sink(text);
+}
+
+/** Shell convention for a process killed by a signal: 128 + signal number. */
+export function signalExitCode(signal: string | undefined | null): number {
+  if (!signal) return -1;
+  const name = signal.startsWith('SIG') ? signal : `SIG${signal}`;
+  const num = (constants.signals as Record<string, number>)[name];
+  return num === undefined ? -1 : 128 + num;
+}
