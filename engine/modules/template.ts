@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
-import { isSecret } from '../secret.ts';
 import type { FileAttributes } from './attributes.ts';
 import { ensureContent } from './content.ts';
 import {
@@ -19,6 +18,7 @@ import {
 } from './module.ts';
 import { controllerPath, REPO_ROOT } from './paths.ts';
 import { errorMessage, failed } from './results.ts';
+import { revealDeep } from './reveal.ts';
 
 export const TEMPLATES_DIR = join(REPO_ROOT, 'templates');
 
@@ -37,22 +37,6 @@ handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 handlebars.registerHelper('join', (list: unknown, separator: unknown) =>
   Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ',') : '',
 );
-
-/** The template's view of the vars: Secrets replaced by their values, which are collected. */
-function revealAll(value: unknown, revealed: Set<string>): unknown {
-  if (isSecret(value)) {
-    const plain = value.reveal();
-    if (plain !== '') revealed.add(plain);
-    return plain;
-  }
-  if (Array.isArray(value)) return value.map((v) => revealAll(v, revealed));
-  if (value !== null && typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealAll(v, revealed)]));
-  }
-  return value;
-}
 
 /** Handlebars names only the last path segment; read the whole expression at the error position. */
 function missingVariable(source: string, err: unknown): { name: string; line: number } | undefined {
@@ -79,7 +63,7 @@ export async function renderTemplate(
     return { error: `cannot read template ${shown} on the controller (${errorMessage(err)}); check src` };
   }
   const revealed = new Set<string>();
-  const view = revealAll(vars, revealed);
+  const view = revealDeep(vars, revealed);
   try {
     const text = handlebars.compile(source, { strict: true, noEscape: true })(view);
     return { text, hasSecrets: [...revealed].some((s) => text.includes(s)) };
