@@ -31,7 +31,18 @@ export class OutputCollector {
     return Buffer.concat(this.err).toString('utf8');
   }
 
-  result(command: string, exitCode: number, timedOut: boolean): ExecResult {
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /**
+   * The result; a command counts as timed out when the transport gave up on it, or when it
+   * ended with timeout(1)'s exit codes once its time was up.
+   */
+  result(command: string, exitCode: number, gaveUp: boolean, timeoutMs?: number): ExecResult {
+    const timedOut =
+      gaveUp ||
+      (timeoutMs !== undefined && (exitCode === 124 || exitCode === 137) && this.elapsedMs() >= timeoutMs);
     if (this.options.onStdout) emit(this.outDecoder.end(), this.options.onStdout);
     if (this.options.onStderr) emit(this.errDecoder.end(), this.options.onStderr);
     return {

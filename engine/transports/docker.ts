@@ -13,6 +13,7 @@ import {
   readScript,
   scriptFor,
   statScript,
+  TIMEOUT_GRACE_MS,
   writeFromStdinScript,
 } from './shell.ts';
 import type { ExecOptions, ExecResult, FileStat, Transport, WriteOptions } from './transport.ts';
@@ -53,7 +54,7 @@ export class DockerTransport implements Transport {
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { output, exitCode, timedOut } = await this.run(scriptFor(command, options), options);
-    return output.result(command, exitCode, timedOut);
+    return output.result(command, exitCode, timedOut, options.timeoutMs);
   }
 
   async readFile(path: string): Promise<Buffer | undefined> {
@@ -88,7 +89,7 @@ export class DockerTransport implements Transport {
         cmd: ['sh', '-c', script],
         user: become ? 'root' : this.options.user,
         stdin: options.stdin === undefined ? undefined : Buffer.from(options.stdin),
-        timeoutMs: options.timeoutMs,
+        timeoutMs: options.timeoutMs === undefined ? undefined : options.timeoutMs + TIMEOUT_GRACE_MS,
         onStdout: output.stdout,
         onStderr: output.stderr,
       });

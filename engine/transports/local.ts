@@ -2,7 +2,14 @@
 import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { OutputCollector, signalExitCode } from './collect.ts';
-import { commandLine, parentDir, scriptFor, stagingPath, writeFromStdinScript } from './shell.ts';
+import {
+  commandLine,
+  parentDir,
+  scriptFor,
+  stagingPath,
+  TIMEOUT_GRACE_MS,
+  writeFromStdinScript,
+} from './shell.ts';
 import type { ExecOptions, ExecResult, FileStat, Transport, WriteOptions } from './transport.ts';
 
 export interface LocalTransportOptions {
@@ -33,7 +40,7 @@ export class LocalTransport implements Transport {
       reject: false,
       buffer: false,
       stripFinalNewline: false,
-      timeout: options.timeoutMs,
+      timeout: options.timeoutMs === undefined ? undefined : options.timeoutMs + TIMEOUT_GRACE_MS,
       forceKillAfterDelay: 2000,
     });
     child.stdout?.on('data', output.stdout);
@@ -43,7 +50,12 @@ export class LocalTransport implements Transport {
     if (done.failed && done.exitCode === undefined && !done.signal && !done.timedOut) {
       throw new Error(`local command could not start on ${this.hostName}: ${done.shortMessage}`);
     }
-    return output.result(sudo ? commandLine(script, true) : command, exitCode, done.timedOut);
+    return output.result(
+      sudo ? commandLine(script, true) : command,
+      exitCode,
+      done.timedOut,
+      options.timeoutMs,
+    );
   }
 
   async readFile(path: string): Promise<Buffer | undefined> {

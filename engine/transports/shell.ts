@@ -12,8 +12,11 @@ export function quote(word: string): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The command with its cwd and env applied, still to be run by `sh -c`. */
-export function scriptFor(command: string, options: Pick<ExecOptions, 'cwd' | 'env'> = {}): string {
+/** The command with its cwd, env and timeout applied, still to be run by `sh -c`. */
+export function scriptFor(
+  command: string,
+  options: Pick<ExecOptions, 'cwd' | 'env' | 'timeoutMs'> = {},
+): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (!ENV_NAME.test(name)) {
@@ -25,7 +28,23 @@ export function scriptFor(command: string, options: Pick<ExecOptions, 'cwd' | 'e
   }
   if (options.cwd) parts.push(`cd ${quote(options.cwd)} &&`);
   parts.push(command);
-  return parts.join(' ');
+  const script = parts.join(' ');
+  return options.timeoutMs === undefined ? script : timeoutScript(script, options.timeoutMs);
+}
+
+/** How long past its timeout a transport waits for a command before abandoning it. */
+export const TIMEOUT_GRACE_MS = 3000;
+
+/**
+ * Kills the whole command (its process group, via `timeout`) on the host itself after ms, so
+ * nothing keeps running there; exits 124 (TERM) or 137 (KILL a second later) like timeout(1).
+ */
+export function timeoutScript(script: string, ms: number): string {
+  const secs = Math.max(ms, 1) / 1000;
+  return (
+    `if command -v timeout >/dev/null 2>&1; then exec timeout -k 1 ${secs} sh -c ${quote(script)}; ` +
+    `else exec sh -c ${quote(script)}; fi`
+  );
 }
 
 /** The full line for a remote login shell: always POSIX sh, via non-interactive sudo when becoming. */

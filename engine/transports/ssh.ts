@@ -24,6 +24,7 @@ import {
   readScript,
   scriptFor,
   stagingPath,
+  TIMEOUT_GRACE_MS,
   writeFromStdinScript,
 } from './shell.ts';
 import { openSshConnection } from './ssh-connect.ts';
@@ -53,8 +54,8 @@ export class SshTransport implements Transport {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const { output, exitCode, timedOut } = await this.run(scriptFor(command, options), options);
-    return output.result(command, exitCode, timedOut);
+    const { output, exitCode, gaveUp } = await this.run(scriptFor(command, options), options);
+    return output.result(command, exitCode, gaveUp, options.timeoutMs);
   }
 
   async readFile(path: string): Promise<Buffer | undefined> {
@@ -116,6 +117,7 @@ export class SshTransport implements Transport {
   private open(): Promise<Session> {
     if (!this.session) {
       const opening = openSshConnection(this.settings).then((client) => {
+        client.setNoDelay(true);
         const session: Session = { client };
         const forget = () => {
           if (this.session === opening) this.session = undefined;
@@ -158,7 +160,7 @@ export class SshTransport implements Transport {
   private async run(
     script: string,
     options: ExecOptions,
-  ): Promise<{ output: OutputCollector; exitCode: number; timedOut: boolean }> {
+  ): Promise<{ output: OutputCollector; exitCode: number; gaveUp: boolean }> {
     const { client } = await this.open();
     const line = commandLine(script, this.needsSudo(options.become));
     return await this.channels.run(
@@ -170,22 +172,27 @@ export class SshTransport implements Transport {
               reject(new UnreachableError(this.hostName, `cannot open an SSH channel: ${err.message}`));
               return;
             }
-            let timedOut = false;
-            const timer =
+            let settled = false;
+            const finish = (exitCode: number, gaveUp: boolean) => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(backstop);
+              resolve({ output, exitCode, gaveUp });
+            };
+            // The host-side timeout(1) normally ends it; this only covers a host without timeout(1).
+            const backstop =
               options.timeoutMs === undefined
                 ? undefined
                 : setTimeout(() => {
-                    timedOut = true;
                     stream.signal('KILL');
                     stream.close();
-                  }, options.timeoutMs);
+                    finish(signalExitCode('KILL'), true);
+                  }, options.timeoutMs + TIMEOUT_GRACE_MS);
             stream.on('data', output.stdout);
             stream.stderr.on('data', output.stderr);
-            stream.on('close', (code: number | null | undefined, signal?: string) => {
-              clearTimeout(timer);
-              const exitCode = typeof code === 'number' ? code : signalExitCode(timedOut ? 'KILL' : signal);
-              resolve({ output, exitCode, timedOut });
-            });
+            stream.on('close', (code: number | null | undefined, signal?: string) =>
+              finish(typeof code === 'number' ? code : signalExitCode(signal), false),
+            );
             stream.end(options.stdin);
           };
           try {
