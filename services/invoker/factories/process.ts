@@ -1,0 +1,286 @@
+/**
+ * Process container factory: each container is one action proxy process (`node proxy.mjs`,
+ * `python3 -u proxy.py`) listening on a free 127.0.0.1 port, sandboxed with bubblewrap when
+ * available. Suspend/resume are no-ops; a killed process group is the container's destruction.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import {
+  type Container,
+  ContainerExitedError,
+  type ContainerFactory,
+  type ContainerOptions,
+  ContainerTimeoutError,
+  type ProxyResponse,
+} from '../factory.ts';
+import { LogCollector } from '../logs.ts';
+import { bwrapArgs, probeBwrap, resolveInterpreter, SANDBOX_HOME, sandboxedProxyPath } from './sandbox.ts';
+
+export interface ProcessFactoryOptions {
+  /** Parent of each container's private HOME. */
+  stateDir: string;
+  sandbox: 'auto' | 'bwrap' | 'none';
+  logger: Logger;
+}
+
+/** Exit code of a proxy that could not bind its port (another process took it): retry another. */
+const EXIT_PORT_IN_USE = 3;
+const START_ATTEMPTS = 3;
+const START_TIMEOUT_MS = 15_000;
+
+export function createProcessFactory(options: ProcessFactoryOptions): ContainerFactory {
+  mkdirSync(options.stateDir, { recursive: true });
+  let bwrap: Promise<string | undefined> | undefined;
+
+  /** The bwrap binary to use, or undefined to run unsandboxed (decided once per factory). */
+  const sandboxBinary = (): Promise<string | undefined> => {
+    if (options.sandbox === 'none') return Promise.resolve(undefined);
+    bwrap ??= probeBwrap(options.stateDir).then(({ bwrap: path, reason }) => {
+      if (path) return path;
+      if (options.sandbox === 'bwrap') {
+        throw new Error(
+          `The invoker's sandbox is set to 'bwrap' but ${reason}. Fix bubblewrap or set "sandbox": "auto" or "none".`,
+        );
+      }
+      options.logger.warn({ reason }, 'running actions without a sandbox: bubblewrap is not usable');
+      return undefined;
+    });
+    return bwrap;
+  };
+
+  return {
+    async create(opts: ContainerOptions): Promise<Container> {
+      const command = opts.kind.process;
+      if (!command) {
+        throw new Error(
+          `Runtime kind '${opts.kind.kind}' has no action proxy for the process container factory; ` +
+            'use "containerFactory": "docker" for it.',
+        );
+      }
+      const [interpreter, sandbox] = await Promise.all([
+        resolveInterpreter(command.interpreter),
+        sandboxBinary(),
+      ]);
+      const homeDir = join(options.stateDir, opts.name);
+      mkdirSync(homeDir, { recursive: true });
+      const argv = sandbox
+        ? [
+            sandbox,
+            ...bwrapArgs({ interpreter, proxyFile: command.proxy, homeDir }),
+            interpreter.path,
+            ...command.args,
+            sandboxedProxyPath(command.proxy),
+          ]
+        : [interpreter.path, ...command.args, command.proxy];
+      for (let attempt = 1; ; attempt++) {
+        const port = await freeLoopbackPort();
+        const env = {
+          PATH: '/usr/local/bin:/usr/bin:/bin',
+          LANG: 'C.UTF-8',
+          HOME: sandbox ? SANDBOX_HOME : homeDir,
+          PYTHONDONTWRITEBYTECODE: '1',
+          ...opts.env,
+          __OW_PROXY_HOST: '127.0.0.1',
+          __OW_PROXY_PORT: String(port),
+        };
+        try {
+          return await ProcessContainer.start(opts.name, argv, env, port, homeDir);
+        } catch (err) {
+          if (!(err instanceof PortInUseError) || attempt >= START_ATTEMPTS) {
+            rmSync(homeDir, { recursive: true, force: true });
+            throw err;
+          }
+        }
+      }
+    },
+    async close(): Promise<void> {},
+  };
+}
+
+class PortInUseError extends Error {}
+
+class ProcessContainer implements Container {
+  private readonly collector = new LogCollector();
+  private readonly http: Pool;
+  private readonly exited: Promise<void>;
+  private exitDetail = '';
+  private stderrTail = '';
+  alive = true;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    port: number,
+    private readonly homeDir: string,
+  ) {
+    this.http = new Pool(`http://127.0.0.1:${port}`, {
+      connections: 1,
+      keepAliveTimeout: 600_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.collector.push('stdout', chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.collector.push('stderr', chunk);
+      this.stderrTail = (this.stderrTail + chunk).slice(-2000);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.alive = false;
+        this.exitDetail = signal ? `killed by ${signal}` : `exit code ${code}`;
+        resolve();
+      });
+      child.on('error', (err) => {
+        this.alive = false;
+        this.exitDetail = err.message;
+        resolve();
+      });
+    });
+    child.on('close', () => this.collector.end());
+  }
+
+  static async start(
+    name: string,
+    argv: string[],
+    env: Record<string, string>,
+    port: number,
+    homeDir: string,
+  ): Promise<ProcessContainer> {
+    const [cmd, ...args] = argv as [string, ...string[]];
+    // detached: its own process group, so a timeout kills the proxy and everything it spawned.
+    const child = spawn(cmd, args, { cwd: homeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const container = new ProcessContainer(name, child, port, homeDir);
+    try {
+      await container.ready(port);
+      return container;
+    } catch (err) {
+      await container.destroy();
+      if (child.exitCode === EXIT_PORT_IN_USE) throw new PortInUseError(String(err));
+      throw err;
+    }
+  }
+
+  /** Polls the proxy's port until it accepts connections, failing fast if the process exits. */
+  private async ready(port: number): Promise<void> {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
+      if (!this.alive) {
+        throw new Error(
+          `The action proxy of container ${this.name} exited while starting (${this.exitDetail}): ${this.stderrTail.trim() || 'no output'}`,
+        );
+      }
+      if (await this.answers()) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `The action proxy of container ${this.name} did not listen on port ${port} within ${START_TIMEOUT_MS} ms.`,
+        );
+      }
+      await Promise.race([sleep(delay), this.exited]);
+    }
+  }
+
+  /**
+   * Whether the proxy answers HTTP yet. Any answer will do (the protocol has no GET route); asking
+   * over the keep-alive pool also warms the connection and the proxy's HTTP path for /init.
+   */
+  private async answers(): Promise<boolean> {
+    try {
+      const res = await this.http.request({ path: '/', method: 'GET' });
+      await res.body.dump();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  init(payload: unknown, timeoutMs: number): Promise<ProxyResponse> {
+    return this.post('/init', payload, timeoutMs);
+  }
+
+  run(payload: unknown, timeoutMs: number): Promise<ProxyResponse> {
+    return this.post('/run', payload, timeoutMs);
+  }
+
+  private async post(path: string, payload: unknown, timeoutMs: number): Promise<ProxyResponse> {
+    if (!this.alive) throw new ContainerExitedError(this.name, this.exitDetail);
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.kill();
+      abort.abort();
+    }, timeoutMs);
+    try {
+      const res = await this.http.request({
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: abort.signal,
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: parseJson(text) };
+    } catch (err) {
+      if (timedOut) throw new ContainerTimeoutError(this.name, timeoutMs);
+      // The connection broke: the proxy died (or is about to); never reuse it.
+      this.kill();
+      await this.exited;
+      throw new ContainerExitedError(this.name, `${this.exitDetail} (${(err as Error).message})`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  logs(opts: { limitBytes: number; waitForSentinel: boolean }): Promise<string[]> {
+    return this.collector.take(opts);
+  }
+
+  async suspend(): Promise<void> {}
+
+  async resume(): Promise<void> {}
+
+  private kill(): void {
+    if (!this.alive || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+  }
+
+  async destroy(): Promise<void> {
+    this.kill();
+    await this.exited;
+    await this.http.destroy().catch(() => {});
+    rmSync(this.homeDir, { recursive: true, force: true });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

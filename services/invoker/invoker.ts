@@ -1,0 +1,126 @@
+/**
+ * The invoker service: receives ActivationMessages from controllers over HTTP, runs them in its
+ * ContainerPool, stores each record through the ActivationSink and answers `{activation}`; pings
+ * every controller once a second.
+ *   POST /activations  ActivationMessage -> {activation} (waits in the pool queue when memory is full)
+ *   GET  /ping         pong
+ *   GET  /pool         pool statistics (tests, `owctl status`)
+ */
+import { mkdirSync } from 'node:fs';
+import Fastify from 'fastify';
+import { createLogger, type Logger } from '../common/log.ts';
+import type { ActivationStatus, InvokerPing } from '../common/types.ts';
+import { loadRuntimeManifest } from '../runtimes/manifest.ts';
+import type { InvokerConfig } from './config.ts';
+import { executeActivation } from './executor.ts';
+import { createProcessFactory } from './factories/process.ts';
+import type { ContainerFactory } from './factory.ts';
+import { parseActivationMessage } from './message.ts';
+import { startPinging } from './ping.ts';
+import { ContainerPool } from './pool.ts';
+import { type ActivationSink, MemoryActivationSink } from './sink.ts';
+
+export interface InvokerOptions {
+  /** Where records go; defaults to an in-memory sink (main.ts wires the CouchDB ActivationStore). */
+  sink?: ActivationSink;
+  logger?: Logger;
+  /** Overrides config.containerFactory (tests, a docker factory built elsewhere). */
+  factory?: ContainerFactory;
+}
+
+export interface Invoker {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** OpenWhisk marks an invoker unhealthy after more than 3 system errors among its last 10 activations. */
+const HEALTH_WINDOW = 10;
+const HEALTH_MAX_SYSTEM_ERRORS = 3;
+/** Action code may be up to 48 MB; the message also carries parameters. */
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+function containerFactory(config: InvokerConfig, logger: Logger): ContainerFactory {
+  if (config.containerFactory === 'docker') {
+    throw new Error(
+      `Invoker ${config.id}: "containerFactory": "docker" is not available in this version; use "process".`,
+    );
+  }
+  return createProcessFactory({ stateDir: config.stateDir, sandbox: config.sandbox, logger });
+}
+
+export async function startInvoker(config: InvokerConfig, options: InvokerOptions = {}): Promise<Invoker> {
+  const logger = options.logger ?? createLogger('invoker').child({ invoker: config.id });
+  const sink = options.sink ?? new MemoryActivationSink();
+  const manifest = loadRuntimeManifest(config.runtimesManifest);
+  mkdirSync(config.stateDir, { recursive: true });
+  const factory = options.factory ?? containerFactory(config, logger);
+  const pool = new ContainerPool({
+    factory,
+    manifest,
+    invokerId: config.id,
+    userMemoryMB: config.userMemoryMB,
+    idleTimeoutMs: config.idleTimeoutMs,
+    prewarm: config.prewarm,
+    env: { __OW_API_HOST: config.apihost },
+    logger,
+  });
+  const recent: ActivationStatus[] = [];
+  let accepting = true;
+
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, keepAliveTimeout: 600_000 });
+  app.post('/activations', async (req, reply) => {
+    if (!accepting) {
+      return reply
+        .code(503)
+        .send({ error: `Invoker ${config.id} is shutting down; send the activation to another invoker.` });
+    }
+    const parsed = parseActivationMessage(req.body);
+    if (!parsed.ok) return reply.code(400).send({ error: parsed.error });
+    const activation = await executeActivation({ pool, manifest, logger }, parsed.message);
+    recent.push(activation.response.status);
+    if (recent.length > HEALTH_WINDOW) recent.shift();
+    sink.store(activation);
+    return { activation };
+  });
+  app.get('/ping', async () => 'pong');
+  app.get('/pool', async () => pool.stats());
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  const advertiseUrl = config.advertiseUrl ?? url;
+  pool.start();
+
+  const ping = (): InvokerPing => {
+    const stats = pool.stats();
+    const systemErrors = recent.filter((s) => s === 'whisk internal error').length;
+    return {
+      id: config.id,
+      url: advertiseUrl,
+      userMemoryMB: stats.userMemoryMB,
+      freeMemoryMB: stats.freeMemoryMB,
+      busy: stats.busy + stats.queued,
+      status: systemErrors > HEALTH_MAX_SYSTEM_ERRORS ? 'unhealthy' : 'up',
+    };
+  };
+  const stopPinging = startPinging({ controllers: config.controllers, ping, logger });
+  logger.info({ url, advertiseUrl, factory: config.containerFactory }, 'invoker started');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      accepting = false;
+      stopPinging();
+      // Running activations finish (bounded by their time limits); queued ones fail.
+      await pool.drain();
+      await app.close();
+      await sink.flush();
+      await pool.close();
+      await factory.close();
+      logger.info('invoker stopped');
+    })();
+    return closing;
+  };
+  return { url, close };
+}

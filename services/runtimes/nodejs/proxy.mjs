@@ -1,0 +1,184 @@
+// @ts-check
+/**
+ * Node.js action proxy speaking OpenWhisk's runtime protocol (as apache/openwhisk-runtime-nodejs):
+ *   POST /init {value: {name, main, code, binary, env}}  once per container
+ *   POST /run  {value, namespace, action_name, ...}       each activation
+ * Dependency-free on purpose: it runs with bare `node` inside a sandbox or a minimal container.
+ */
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
+const PORT = Number(process.env.__OW_PROXY_PORT ?? 8080);
+const HOST = process.env.__OW_PROXY_HOST ?? '0.0.0.0';
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** @typedef {(args: Record<string, unknown>) => unknown} ActionMain */
+
+/** @type {ActionMain | undefined} */
+let actionMain;
+let initialized = false;
+/** Run keys exposed as `__OW_*` by the previous activation, removed before the next one. */
+let exposedKeys = /** @type {string[]} */ ([]);
+
+/** Both streams carry the sentinel so the invoker can cut each activation's logs. */
+function writeSentinels() {
+  process.stdout.write(`${SENTINEL}\n`);
+  process.stderr.write(`${SENTINEL}\n`);
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ */
+function reply(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** @param {unknown} err */
+function describe(err) {
+  if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/**
+ * Evaluates the action code the way OpenWhisk's nodejs runtime does: CommonJS-style
+ * (`module.exports = fn`, `exports.main = fn`) or a plain `function main` declaration.
+ * @param {string} code
+ * @param {string} main
+ * @returns {ActionMain}
+ */
+function loadAction(code, main) {
+  if (!IDENTIFIER.test(main))
+    throw new Error(`the main function name '${main}' is not a JavaScript identifier`);
+  const module = { exports: /** @type {Record<string, unknown> | ActionMain} */ ({}) };
+  const cwd = process.cwd();
+  const require = createRequire(join(cwd, 'action.js'));
+  const body = `${code}\n;return typeof ${main} === 'function' ? ${main} : undefined;`;
+  const evaluate = new Function('exports', 'require', 'module', '__filename', '__dirname', body);
+  const local = evaluate(module.exports, require, module, join(cwd, 'action.js'), cwd);
+  const exported = module.exports;
+  const candidate =
+    typeof exported === 'object' && exported !== null && typeof exported[main] === 'function'
+      ? exported[main]
+      : typeof exported === 'function'
+        ? exported
+        : local;
+  if (typeof candidate !== 'function') throw new Error(`the action code has no function named '${main}'`);
+  return /** @type {ActionMain} */ (candidate);
+}
+
+/** @param {Record<string, unknown>} value */
+function init(value) {
+  if (value.binary)
+    throw new Error('zip actions are not supported yet by this runtime; send the code as text');
+  if (typeof value.code !== 'string' || value.code.trim() === '') throw new Error('the action has no code');
+  const env = value.env;
+  if (env && typeof env === 'object') {
+    for (const [k, v] of Object.entries(env)) process.env[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  actionMain = loadAction(value.code, typeof value.main === 'string' && value.main ? value.main : 'main');
+}
+
+/** @param {Record<string, unknown>} message */
+function exposeRunEnv(message) {
+  for (const key of exposedKeys) delete process.env[key];
+  exposedKeys = [];
+  for (const [k, v] of Object.entries(message)) {
+    if (k === 'value' || v === undefined || v === null) continue;
+    const name = `__OW_${k.toUpperCase()}`;
+    process.env[name] = typeof v === 'string' ? v : JSON.stringify(v);
+    exposedKeys.push(name);
+  }
+}
+
+/**
+ * @param {unknown} result
+ * @returns {{status: number, body: unknown}}
+ */
+function classify(result) {
+  if (result === undefined || result === null) return { status: 200, body: {} };
+  if (typeof result === 'object' && !Array.isArray(result)) return { status: 200, body: result };
+  return { status: 502, body: { error: 'The action did not return a dictionary.' } };
+}
+
+/**
+ * @param {Record<string, unknown>} message
+ * @returns {Promise<{status: number, body: unknown}>}
+ */
+async function run(message) {
+  exposeRunEnv(message);
+  const args = message.value && typeof message.value === 'object' ? message.value : {};
+  try {
+    const result = await /** @type {ActionMain} */ (actionMain)(
+      /** @type {Record<string, unknown>} */ (args),
+    );
+    return classify(result);
+  } catch (err) {
+    // A rejected promise carrying a plain value is the action's own error (application error).
+    if (!(err instanceof Error) && err !== undefined && err !== null) {
+      return { status: 200, body: typeof err === 'object' && 'error' in err ? err : { error: err } };
+    }
+    console.error(describe(err));
+    return {
+      status: 502,
+      body: { error: `An error has occurred: ${err instanceof Error ? err.message : err}` },
+    };
+  }
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @returns {Promise<Record<string, unknown>>}
+ */
+async function readJson(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const parsed = text ? JSON.parse(text) : {};
+  return parsed && typeof parsed === 'object' ? parsed : {};
+}
+
+const server = createServer(async (req, res) => {
+  /** @type {Record<string, unknown>} */
+  let message;
+  try {
+    message = await readJson(req);
+  } catch (err) {
+    return reply(res, 400, { error: `The request body is not valid JSON: ${describe(err)}` });
+  }
+  if (req.method === 'POST' && req.url === '/init') {
+    if (initialized) return reply(res, 403, { error: 'Cannot initialize the action more than once.' });
+    initialized = true;
+    try {
+      init(/** @type {Record<string, unknown>} */ (message.value ?? {}));
+      return reply(res, 200, { OK: true });
+    } catch (err) {
+      console.error(describe(err));
+      writeSentinels();
+      return reply(res, 502, { error: `Initialization has failed due to: ${describe(err)}` });
+    }
+  }
+  if (req.method === 'POST' && req.url === '/run') {
+    if (!actionMain)
+      return reply(res, 403, { error: 'The action has not been initialized; POST /init first.' });
+    const { status, body } = await run(message);
+    writeSentinels();
+    return reply(res, status, body);
+  }
+  reply(res, 404, {
+    error: `No route ${req.method} ${req.url}: the action proxy serves POST /init and POST /run.`,
+  });
+});
+
+server.keepAliveTimeout = 600_000;
+server.listen(PORT, HOST);
+server.on('error', (err) => {
+  console.error(`action proxy cannot listen on ${HOST}:${PORT}: ${err.message}`);
+  process.exit(3);
+});
+process.on('SIGTERM', () => process.exit(0));
