@@ -82,7 +82,8 @@ export class LogCollector {
       if (this.complete()) this.wake();
       return;
     }
-    const entry = { stream, time: new Date().toISOString(), msg, bytes: Buffer.byteLength(msg) };
+    // Counted with its newline, as OpenWhisk weighs docker's log lines.
+    const entry = { stream, time: new Date().toISOString(), msg, bytes: Buffer.byteLength(msg) + 1 };
     if (this.seen[stream]) {
       this.next.push(entry);
       return;
