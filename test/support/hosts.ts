@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Host } from '../../engine/inventory/types.ts';
 
 export interface TestHost {
   name: string;
@@ -56,4 +57,22 @@ function readHosts(): TestHost[] {
   const file = `${testHostsDir()}/hosts.json`;
   if (!existsSync(file)) return [];
   return JSON.parse(readFileSync(file, 'utf8')) as TestHost[];
+}
+
+/** An inventory Host for a test: `all` group, the given connection vars, nothing else. */
+export function inventoryHost(name: string, vars: Record<string, unknown>): Host {
+  return { name, groups: ['all'], vars: { deploy_dir: '/opt/owctl', ...vars } as Host['vars'] };
+}
+
+/** The inventory Host that reaches a test host over SSH, checking its key against the test known_hosts. */
+export function sshInventoryHost(host: TestHost, vars: Record<string, unknown> = {}): Host {
+  return inventoryHost(host.name, {
+    ansible_connection: 'ssh',
+    ansible_host: host.address,
+    ansible_port: host.port,
+    ansible_user: host.user,
+    ansible_ssh_private_key_file: host.keyFile,
+    ansible_ssh_extra_args: `-o UserKnownHostsFile=${testKnownHostsFile()}`,
+    ...vars,
+  });
 }

@@ -68,7 +68,12 @@ MaxStartups 100:30:200
 Subsystem sftp internal-sftp
 CONF
   if ! sshd_running "$dir/sshd.pid"; then
-    ip netns exec "$ns" /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
+    # sshd runs commands through root's login shell, and bash sources ~/.bashrc for ssh commands;
+    # hide the machine's (possibly slow) rc file inside the namespace's private mount table.
+    : >"$STATE/empty-rc"
+    ip netns exec "$ns" sh -c '
+      if [ -f /root/.bashrc ]; then mount --bind "$1" /root/.bashrc; fi
+      exec /usr/sbin/sshd -f "$2" -E "$3"' sh "$STATE/empty-rc" "$dir/sshd_config" "$dir/sshd.log"
   fi
 }
 
