@@ -27,18 +27,19 @@ export function buildGroupGraph(file: InventoryFile, displayPath: string): Group
   for (const name of children.keys())
     if (name !== 'all' && !hasParent.has(name) && !all.includes(name)) all.push(name);
 
+  const cycle = findCycle(children);
+  if (cycle) {
+    throw new ConfigError([
+      `${displayPath}: groups contain each other: ${cycle.join(' -> ')}; remove one of these children entries`,
+    ]);
+  }
   const depth = new Map<string, number>();
-  const visit = (name: string, d: number, path: string[]): void => {
-    if (path.includes(name)) {
-      throw new ConfigError([
-        `${displayPath}: groups contain each other: ${[...path, name].join(' -> ')}; remove one of the children entries`,
-      ]);
-    }
+  const visit = (name: string, d: number): void => {
     if ((depth.get(name) ?? -1) >= d) return;
     depth.set(name, d);
-    for (const c of children.get(name) ?? []) visit(c, d + 1, [...path, name]);
+    for (const c of children.get(name) ?? []) visit(c, d + 1);
   };
-  visit('all', 0, []);
+  visit('all', 0);
 
   const directGroups = new Map<string, string[]>(file.hostOrder.map((h) => [h, []]));
   for (const [name, g] of file.groups) for (const h of g.hosts) directGroups.get(h)!.push(name);
@@ -67,4 +68,23 @@ export function buildGroupGraph(file: InventoryFile, displayPath: string): Group
     for (const g of sorted) groups.get(g)!.push(h);
   }
   return { hosts: [...file.hostOrder], groups, children, hostGroups };
+}
+
+function findCycle(children: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const done = new Set<string>();
+  const walk = (name: string, path: string[]): string[] | undefined => {
+    if (path.includes(name)) return [...path.slice(path.indexOf(name)), name];
+    if (done.has(name)) return undefined;
+    for (const c of children.get(name) ?? []) {
+      const found = walk(c, [...path, name]);
+      if (found) return found;
+    }
+    done.add(name);
+    return undefined;
+  };
+  for (const name of children.keys()) {
+    const found = walk(name, []);
+    if (found) return found;
+  }
+  return undefined;
 }

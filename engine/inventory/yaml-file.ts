@@ -3,17 +3,18 @@
  * file, line and column.
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './errors.ts';
 import { isPlainObject, type VarTree } from './vars.ts';
 
 export function parseYamlDocument(content: string, displayPath: string): unknown {
-  const doc = parseDocument(content, { version: '1.1', prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(content, { version: '1.1', prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const at = pos ? `:${pos.line}:${pos.col}` : '';
+        const pos = lines.linePos(e.pos[0]);
+        const at = `:${pos.line}:${pos.col}`;
         return `${displayPath}${at}: invalid YAML: ${e.message.split('\n')[0]}`;
       }),
     );
