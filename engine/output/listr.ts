@@ -23,7 +23,6 @@ type Outcome = 'ok' | 'changed' | 'failed' | 'ignored' | 'skipped' | 'unreachabl
 class TaskView {
   readonly outcomes = new Map<string, Outcome>();
   readonly running = new Set<string>();
-  readonly messages: string[] = [];
   lastLog: string | undefined;
   private listener: (() => void) | undefined;
   private finish: () => void = () => {};
@@ -38,10 +37,9 @@ class TaskView {
     this.changed();
   }
 
-  end(host: string, outcome: Outcome, msg?: string): void {
+  end(host: string, outcome: Outcome): void {
     this.running.delete(host);
     this.outcomes.set(host, outcome);
-    if ((outcome === 'failed' || outcome === 'unreachable') && msg) this.messages.push(`${host}: ${msg}`);
     this.changed();
   }
 
@@ -75,9 +73,13 @@ class TaskView {
   summary(): string {
     const byOutcome = new Map<Outcome, string[]>();
     for (const [host, outcome] of this.outcomes) {
-      byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), host]);
+      byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), host].sort());
     }
     return [...byOutcome].map(([outcome, hosts]) => `${outcome}: ${hosts.join(', ')}`).join(' · ');
+  }
+
+  failed(): boolean {
+    return [...this.outcomes.values()].some((o) => o === 'failed' || o === 'unreachable');
   }
 
   allSkipped(): boolean {
@@ -137,7 +139,8 @@ export class ListrReporter implements Reporter {
           return;
         }
         task.title = `${view.ref.name}  ${summary}`;
-        if (view.messages.length > 0) throw new Error(view.messages.join('\n'));
+        // The details are printed under FAILURES at the end; the line keeps the per-host summary.
+        if (view.failed()) throw new Error(task.title);
       },
     }));
     const list = new Listr(
@@ -174,15 +177,15 @@ export class ListrReporter implements Reporter {
   }
 
   taskEnd(host: string, task: TaskRef, result: TaskResult): void {
-    this.view(task).end(host, outcomeOf(result), result.msg);
+    this.view(task).end(host, outcomeOf(result));
   }
 
   handlerEnd(host: string, handler: TaskRef, result: TaskResult): void {
-    this.view(handler).end(host, outcomeOf(result), result.msg);
+    this.view(handler).end(host, outcomeOf(result));
   }
 
-  hostUnreachable(host: string, task: TaskRef, reason: string): void {
-    this.view(task).end(host, 'unreachable', reason);
+  hostUnreachable(host: string, task: TaskRef): void {
+    this.view(task).end(host, 'unreachable');
   }
 
   taskDone(task: TaskRef): void {
