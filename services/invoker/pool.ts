@@ -82,7 +82,8 @@ export function actionKey(msg: ActivationMessage): string {
 export class ContainerPool {
   private readonly entries = new Set<PooledContainer>();
   private readonly queue: Waiter[] = [];
-  /** Memory of containers being started for a job (not yet in entries). */
+  /** Containers being started for a job (not yet in entries), and their memory. */
+  private starting = 0;
   private reservedMB = 0;
   /** Stem cells being started, by `kind/memory`. */
   private readonly prewarmStarting = new Map<string, number>();
@@ -138,7 +139,7 @@ export class ContainerPool {
       userMemoryMB: this.opts.userMemoryMB,
       usedMemoryMB: used,
       freeMemoryMB: this.opts.userMemoryMB - used,
-      busy: list.filter((e) => e.state === 'busy').length,
+      busy: list.filter((e) => e.state === 'busy').length + this.starting,
       idle: list.filter((e) => e.state === 'idle').length,
       prewarm: list.filter((e) => e.state === 'prewarm').length,
       queued: this.queue.length,
@@ -159,7 +160,7 @@ export class ContainerPool {
     for (const w of this.queue.splice(0)) {
       w.reject(new Error(`invoker ${this.opts.invokerId} is shutting down`));
     }
-    while ([...this.entries].some((e) => e.state === 'busy') || this.reservedMB > 0) {
+    while ([...this.entries].some((e) => e.state === 'busy') || this.starting > 0) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -212,9 +213,11 @@ export class ContainerPool {
       return true;
     }
     this.reservedMB += w.memoryMB;
+    this.starting += 1;
     this.create(w.kind, w.memoryMB).then(
       (container) => {
         this.reservedMB -= w.memoryMB;
+        this.starting -= 1;
         const entry = this.track(container, w.kind.kind, w.memoryMB, 'busy');
         entry.action = w.key;
         entry.activations = 1;
@@ -222,6 +225,7 @@ export class ContainerPool {
       },
       (err: Error) => {
         this.reservedMB -= w.memoryMB;
+        this.starting -= 1;
         w.reject(err);
         this.drainQueue();
         this.notifyIdle();
