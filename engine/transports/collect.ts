@@ -3,6 +3,9 @@ import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import type { ExecOptions, ExecResult } from './transport.ts';
 
+/** How timeout(1) reports a command it ended: GNU 124, or the signal (busybox TERM 143, KILL 137). */
+const TIMEOUT_EXITS = new Set([124, 137, 143]);
+
 export class OutputCollector {
   private readonly out: Buffer[] = [];
   private readonly err: Buffer[] = [];
@@ -41,8 +44,7 @@ export class OutputCollector {
    */
   result(command: string, exitCode: number, gaveUp: boolean, timeoutMs?: number): ExecResult {
     const timedOut =
-      gaveUp ||
-      (timeoutMs !== undefined && (exitCode === 124 || exitCode === 137) && this.elapsedMs() >= timeoutMs);
+      gaveUp || (timeoutMs !== undefined && TIMEOUT_EXITS.has(exitCode) && this.elapsedMs() >= timeoutMs);
     if (this.options.onStdout) emit(this.outDecoder.end(), this.options.onStdout);
     if (this.options.onStderr) emit(this.errDecoder.end(), this.options.onStderr);
     return {

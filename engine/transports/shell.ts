@@ -37,7 +37,7 @@ export const TIMEOUT_GRACE_MS = 3000;
 
 /**
  * Kills the whole command (its process group, via `timeout`) on the host itself after ms, so
- * nothing keeps running there; exits 124 (TERM) or 137 (KILL a second later) like timeout(1).
+ * nothing keeps running there (GNU timeout signals the process group; busybox only the command).
  */
 export function timeoutScript(script: string, ms: number): string {
   const secs = Math.max(ms, 1) / 1000;

@@ -3,7 +3,16 @@
  * image is busybox-static imported as a rootfs (`docker import`), tagged owtest/busybox:1.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dockerClient } from '../../engine/docker/client.ts';
@@ -53,7 +62,13 @@ export async function ensureTestImage(): Promise<string> {
   const root = mkdtempSync(`${tmpdir()}/owtest-rootfs-`);
   try {
     for (const dir of ['bin', 'tmp', 'etc', 'root']) mkdirSync(`${root}/${dir}`);
+    chmodSync(`${root}/tmp`, 0o1777);
     copyFileSync(BUSYBOX, `${root}/bin/busybox`);
+    writeFileSync(
+      `${root}/etc/passwd`,
+      'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n',
+    );
+    writeFileSync(`${root}/etc/group`, 'root:x:0:\nnogroup:x:65534:\n');
     const applets = execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const applet of applets) if (applet !== 'busybox') symlinkSync('busybox', `${root}/bin/${applet}`);
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
