@@ -45,11 +45,25 @@ function matchTerm(term: string, target: PatternTarget): readonly string[] {
   return [...matched];
 }
 
+/** Splits on ":" and "," except inside a subscript ("core[1:2]"). */
+function splitTerms(pattern: string): string[] {
+  const terms: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (const c of pattern) {
+    if (c === '[') depth++;
+    if (c === ']') depth = Math.max(0, depth - 1);
+    if ((c === ':' || c === ',') && depth === 0) {
+      terms.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  terms.push(cur);
+  return terms.map((t) => t.trim()).filter((t) => t !== '');
+}
+
 export function matchHosts(pattern: string, target: PatternTarget): string[] {
-  const terms = pattern
-    .split(/[:,]/)
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
+  const terms = splitTerms(pattern);
   const unions = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
   const selected = new Set<string>();
   for (const t of unions.length > 0 ? unions : ['all']) for (const h of matchTerm(t, target)) selected.add(h);

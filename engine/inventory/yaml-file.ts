@@ -9,7 +9,12 @@ import { isPlainObject, type VarTree } from './vars.ts';
 
 export function parseYamlDocument(content: string, displayPath: string): unknown {
   const lines = new LineCounter();
-  const doc = parseDocument(content, { version: '1.1', prettyErrors: false, uniqueKeys: true, lineCounter: lines });
+  const doc = parseDocument(content, {
+    version: '1.1',
+    prettyErrors: false,
+    uniqueKeys: true,
+    lineCounter: lines,
+  });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {

@@ -16,7 +16,8 @@ export function writeEnv(files: Record<string, string>, name = 'env'): string {
   return dir;
 }
 
-export const LOCALHOST_ONLY = 'all:\n  hosts:\n    localhost:\n  children:\n    db:\n      hosts:\n        localhost:\n';
+export const LOCALHOST_ONLY =
+  'all:\n  hosts:\n    localhost:\n  children:\n    db:\n      hosts:\n        localhost:\n';
 
 /** A path as the loader names it in messages: relative to cwd. */
 export function rel(cwd: string, path: string): string {

@@ -9,7 +9,14 @@ describe('YAML inventory', () => {
   it('reads groups, nested children, host ranges and ungrouped hosts', async () => {
     const inv = await load(join(FIXTURES, 'yaml-cluster'));
     expect(inv.name).toBe('yaml-cluster');
-    expect([...inv.hosts.keys()]).toEqual(['bastion', 'db0', 'controller0', 'controller1', 'invoker0', 'invoker1']);
+    expect([...inv.hosts.keys()]).toEqual([
+      'bastion',
+      'db0',
+      'controller0',
+      'controller1',
+      'invoker0',
+      'invoker1',
+    ]);
     expect(inv.groups.get('core')).toEqual(['controller0', 'controller1', 'invoker0', 'invoker1']);
     expect(inv.groups.get('ungrouped')).toEqual(['bastion']);
     expect(inv.children.get('core')).toEqual(['controllers', 'invokers']);
@@ -25,7 +32,12 @@ describe('YAML inventory', () => {
     expect(inv.hosts.get('invoker1')!.vars.tier).toBe('invoker1');
     const invoker = inv.hosts.get('invoker0')!.vars.invoker;
     // 10-base.yml, then the extension-less 20-more (prewarm: no), deep-merged onto group_vars/all.
-    expect(invoker).toMatchObject({ idleTimeoutMs: 30000, prewarm: false, containerFactory: 'docker', pauseGraceMs: 75 });
+    expect(invoker).toMatchObject({
+      idleTimeoutMs: 30000,
+      prewarm: false,
+      containerFactory: 'docker',
+      pauseGraceMs: 75,
+    });
     expect(invoker.userMemoryMB).toBe(4096); // "4g" from the inventory's invokers vars
     expect(inv.hosts.get('invoker1')!.vars.invoker.userMemoryMB).toBe(1024);
   });
@@ -36,7 +48,10 @@ describe('YAML inventory', () => {
   });
 
   it('names the file and line of a YAML syntax error', async () => {
-    const dir = writeEnv({ 'hosts.yml': 'all:\n  hosts:\n    a:\n', 'group_vars/all.yml': 'a: [1, 2\nb: 3\n' });
+    const dir = writeEnv({
+      'hosts.yml': 'all:\n  hosts:\n    a:\n',
+      'group_vars/all.yml': 'a: [1, 2\nb: 3\n',
+    });
     const err = await load(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).issues[0]).toMatch(/group_vars\/all.yml:\d+:\d+: invalid YAML/);
@@ -73,7 +88,9 @@ describe('INI inventory', () => {
   });
 
   it('expands host ranges with zero padding', async () => {
-    const dir = writeEnv({ hosts: '[invokers]\ninvoker[01:03] ansible_connection=local\n[edge]\nedge-[a:b]\n' });
+    const dir = writeEnv({
+      hosts: '[invokers]\ninvoker[01:03] ansible_connection=local\n[edge]\nedge-[a:b]\n',
+    });
     const inv = await load(dir);
     expect(inv.groups.get('invokers')).toEqual(['invoker01', 'invoker02', 'invoker03']);
     expect(inv.groups.get('edge')).toEqual(['edge-a', 'edge-b']);

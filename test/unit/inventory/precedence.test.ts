@@ -48,7 +48,11 @@ describe('precedence', () => {
       firesPerMinute: 12,
       sequenceMaxLength: 50,
     });
-    expect(inv.hosts.get('h1')!.vars.db).toMatchObject({ host: 'from-host-vars', port: 5984, username: 'whisk_admin' });
+    expect(inv.hosts.get('h1')!.vars.db).toMatchObject({
+      host: 'from-host-vars',
+      port: 5984,
+      username: 'whisk_admin',
+    });
   });
 
   it('OW_DB_* environment variables beat files, -e beats everything', async () => {
@@ -72,11 +76,15 @@ describe('precedence', () => {
 
   it('OW_DB_USERNAME / OW_DB_PASSWORD set the credentials; the default host is the first db host', async () => {
     const dir = writeEnv({
-      'hosts.yml': 'all:\n  children:\n    db:\n      hosts:\n        db0: { ansible_host: 10.9.8.7 }\n        db1:\n    web:\n      hosts:\n        w1:\n',
+      'hosts.yml':
+        'all:\n  children:\n    db:\n      hosts:\n        db0: { ansible_host: 10.9.8.7 }\n        db1:\n    web:\n      hosts:\n        w1:\n',
     });
     const plain = await loadEnvironment(dir, { env: {}, cwd: dir });
     expect(plain.hosts.get('w1')!.vars.db.host).toBe('10.9.8.7');
-    const inv = await loadEnvironment(dir, { env: { OW_DB_USERNAME: 'admin', OW_DB_PASSWORD: '0123' }, cwd: dir });
+    const inv = await loadEnvironment(dir, {
+      env: { OW_DB_USERNAME: 'admin', OW_DB_PASSWORD: '0123' },
+      cwd: dir,
+    });
     const db = inv.hosts.get('w1')!.vars.db;
     expect(db.username).toBe('admin');
     expect(db.password.reveal()).toBe('0123');
@@ -88,7 +96,8 @@ describe('OpenWhisk knobs', () => {
     const dir = writeEnv({
       'hosts.yml': 'all:\n  hosts:\n    localhost:\n',
       'group_vars/all.yml': 'limits: { invocationsPerMinute: 100, sequenceMaxLength: 120 }\n',
-      'host_vars/localhost.yml': 'limit_invocations_per_minute: 300\nlimit_invocations_concurrent_system: 10\n',
+      'host_vars/localhost.yml':
+        'limit_invocations_per_minute: 300\nlimit_invocations_concurrent_system: 10\n',
     });
     const inv = await loadEnvironment(dir, { env: {}, cwd: dir });
     expect(inv.hosts.get('localhost')!.vars.limits).toEqual({
@@ -141,7 +150,11 @@ describe('OpenWhisk knobs', () => {
     expect(vars.gateway).toMatchObject({ port: 3233, maxBodyBytes: 67108864 });
     expect(vars.controller).toEqual({ basePort: 10001, bindHost: '127.0.0.1' });
     expect(vars.invoker).toMatchObject({ port: 12001, userMemoryMB: 2048, containerFactory: 'process' });
-    expect(vars).toMatchObject({ ansible_host: '127.0.0.1', ansible_connection: 'local', deploy_dir: '/opt/owctl' });
+    expect(vars).toMatchObject({
+      ansible_host: '127.0.0.1',
+      ansible_connection: 'local',
+      deploy_dir: '/opt/owctl',
+    });
   });
 });
 
@@ -155,13 +168,23 @@ describe('-e extra vars', () => {
   });
 
   it('reads @file relative to cwd and inline JSON, later arguments winning', async () => {
-    const dir = writeEnv({ 'hosts.yml': 'all:\n  hosts:\n    localhost:\n', 'over.yml': 'limits:\n  firesPerMinute: 3\n' });
+    const dir = writeEnv({
+      'hosts.yml': 'all:\n  hosts:\n    localhost:\n',
+      'over.yml': 'limits:\n  firesPerMinute: 3\n',
+    });
     const inv = await loadEnvironment(dir, {
       env: {},
       cwd: dir,
-      extraVars: ['@over.yml', '{"limits": {"firesPerMinute": 4, "sequenceMaxLength": 8}}', 'limits.sequenceMaxLength=9'],
+      extraVars: [
+        '@over.yml',
+        '{"limits": {"firesPerMinute": 4, "sequenceMaxLength": 8}}',
+        'limits.sequenceMaxLength=9',
+      ],
     });
-    expect(inv.hosts.get('localhost')!.vars.limits).toMatchObject({ firesPerMinute: 4, sequenceMaxLength: 9 });
+    expect(inv.hosts.get('localhost')!.vars.limits).toMatchObject({
+      firesPerMinute: 4,
+      sequenceMaxLength: 9,
+    });
     expect(inv.explain('localhost', 'limits.firesPerMinute').map((o) => o.source)).toEqual([
       'defaults',
       '-e @over.yml',
