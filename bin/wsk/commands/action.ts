@@ -74,9 +74,9 @@ async function createOrUpdate(ctx: CommandContext, update: boolean, args: unknow
     ...(ctx.paramList() && { parameters: ctx.paramList() }),
     ...(limitsFrom(o) && { limits: limitsFrom(o) }),
   };
-  const res = await client.request('PUT', actionPath(q), { query: { overwrite: update }, body });
-  if (res.status < 200 || res.status > 299)
-    throw because(`Unable to create action '${q.entityName}'`, serverError(res));
+  await attempt(`Unable to create action '${q.entityName}'`, async () =>
+    expectOk(await client.request('PUT', actionPath(q), { query: { overwrite: update }, body })),
+  );
   ctx.ok(`${update ? 'updated' : 'created'} action ${q.entityName}`);
 }
 
@@ -115,8 +115,7 @@ async function invoke(ctx: CommandContext, args: unknown[]): Promise<void> {
     ctx.output.err(`${o.result ? '' : `${header}${id}\n`}${json(sortKeys(res.body))}`);
     throw new WskError('The action failed.', res.status - 256, false, true);
   }
-  if (res.status < 200 || res.status > 299)
-    throw because(`Unable to invoke action '${q.entityName}'`, serverError(res));
+  if (res.status < 200 || res.status > 299) throw because(context, serverError(res));
   if (o.result) {
     ctx.output.out(json(sortKeys(res.body)));
     return;
@@ -213,9 +212,9 @@ async function remove(ctx: CommandContext, args: unknown[]): Promise<void> {
   const [name] = args as [string];
   const client = ctx.client(cmd);
   const q = parseQualifiedName(name, client.settings.namespace);
-  const res = await client.request('DELETE', actionPath(q));
-  if (res.status < 200 || res.status > 299)
-    throw because(`Unable to delete action '${q.entityName}'`, serverError(res));
+  await attempt(`Unable to delete action '${q.entityName}'`, async () =>
+    expectOk(await client.request('DELETE', actionPath(q))),
+  );
   ctx.ok(`deleted action ${q.entityName}`);
 }
 
@@ -233,15 +232,14 @@ async function list(ctx: CommandContext, args: unknown[]): Promise<void> {
     ? parseQualifiedName(target, client.settings.namespace)
     : { namespace: client.settings.namespace, entityName: '', packageName: '', entity: '' };
   const path = apiPath('namespaces', q.namespace, 'actions', q.entityName);
-  const res = await client.request('GET', q.entityName ? `${path}/` : path, {
-    query: { limit: o.limit, skip: o.skip },
-  });
-  if (res.status < 200 || res.status > 299) {
-    throw because(
-      `Unable to obtain the list of actions for namespace '${displayNamespace(q.namespace)}'`,
-      serverError(res),
-    );
-  }
+  const context = `Unable to obtain the list of actions for namespace '${displayNamespace(q.namespace)}'`;
+  const res = await attempt(context, async () =>
+    expectOk(
+      await client.request('GET', q.entityName ? `${path}/` : path, {
+        query: { limit: o.limit, skip: o.skip },
+      }),
+    ),
+  );
   const actions = Array.isArray(res.body) ? (res.body as ActionEntity[]) : [];
   if (o.nameSort)
     actions.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
