@@ -51,7 +51,11 @@ function locateInventory(envArg: string, cwd: string): { dir: string; file: stri
   const candidates = looksLikePath ? [asPath] : [join(ENVIRONMENTS_DIR, envArg), asPath];
   const dir = candidates.find(isDir);
   if (!dir) {
-    const available = isDir(ENVIRONMENTS_DIR) ? readdirNames(ENVIRONMENTS_DIR) : [];
+    const available = isDir(ENVIRONMENTS_DIR)
+      ? readdirSync(ENVIRONMENTS_DIR)
+          .filter((n) => isDir(join(ENVIRONMENTS_DIR, n)))
+          .sort()
+      : [];
     throw new ConfigError([
       `environment "${envArg}" not found (looked for ${candidates.join(' and ')}); pass -i NAME for one of ${available.join(', ') || 'the folders under environments/'}, or -i PATH to a folder holding hosts.yml or an INI hosts file`,
     ]);
@@ -63,18 +67,6 @@ function locateInventory(envArg: string, cwd: string): { dir: string; file: stri
     ]);
   }
   return { dir, file };
-}
-
-function readdirNames(dir: string): string[] {
-  return readdirSyncSafe(dir).filter((n) => isDir(join(dir, n)));
-}
-
-function readdirSyncSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
 }
 
 /** "hosts" without extension is INI unless its first line looks like a YAML mapping key ("all:"). */

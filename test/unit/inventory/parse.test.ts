@@ -110,6 +110,32 @@ describe('finding the environment', () => {
     expect(inv.match('controllers')).toEqual(['localhost']);
   });
 
+  it('accepts the inventory file itself, as ansible -i does', async () => {
+    const inv = await load(join(FIXTURES, 'yaml-cluster/hosts.yml'));
+    expect(inv.dir).toBe(join(FIXTURES, 'yaml-cluster'));
+    expect(inv.hosts.get('invoker1')!.vars.tier).toBe('invoker1');
+  });
+
+  it('ships local (embedded CouchDB, process actions) and docker-local (CouchDB and actions in Docker)', async () => {
+    const local = (await load('local')).hosts.get('localhost')!;
+    expect(local.groups).toEqual(
+      expect.arrayContaining(['db', 'controllers', 'invokers', 'edge', 'apigateway']),
+    );
+    expect(local.vars).toMatchObject({ ansible_connection: 'local', ansible_host: '127.0.0.1' });
+    expect(local.vars.db).toMatchObject({
+      provider: 'embedded',
+      host: '127.0.0.1',
+      port: 5984,
+      prefix: 'whisk_local_',
+    });
+    expect(local.vars.invoker.containerFactory).toBe('process');
+    expect(local.vars.deploy_dir.startsWith(local.vars.owctl_home)).toBe(true); // no root needed
+    const docker = (await load('docker-local')).hosts.get('localhost')!;
+    expect(docker.vars.db.provider).toBe('docker');
+    expect(docker.vars.invoker.containerFactory).toBe('docker');
+    expect(docker.vars.gateway.port).toBe(3233);
+  });
+
   it('says where it looked and what exists when the environment is missing', async () => {
     await expect(load('nowhere')).rejects.toThrow(/environment "nowhere" not found .*local/);
   });
