@@ -37,9 +37,15 @@ export interface PlaybookCliOptions {
 }
 
 /** The flags shared by every command that runs playbooks (playbook, deploy, teardown…). */
-export function addRunOptions(command: Command): Command {
+export function addRunOptions(command: Command, opts: { inventoryFlag?: boolean } = {}): Command {
+  // `deploy ENV` and friends take the environment as an argument instead of -i.
+  if (opts.inventoryFlag !== false) {
+    command.requiredOption(
+      '-i, --inventory <env>',
+      'environment: a name under environments/ or a path to one',
+    );
+  }
   return command
-    .requiredOption('-i, --inventory <env>', 'environment: a name under environments/ or a path to one')
     .option('-C, --check', "don't change anything; report what would change")
     .option('-D, --diff', 'show unified diffs of what changes (or would change)')
     .option('-l, --limit <pattern>', 'further limit the hosts, e.g. "controllers" or "host1:host2"')
@@ -110,7 +116,7 @@ export async function runCommandPlaybooks(names: string[], cliOpts: PlaybookCliO
 
 export function chooseReporter(opts: Pick<PlaybookCliOptions, 'json' | 'verbose' | 'diff'>): Reporter {
   if (opts.json) return new JsonReporter({ verbose: opts.verbose });
-  if (process.stdout.isTTY) return new ListrReporter({ verbose: opts.verbose });
+  if (process.stdout.isTTY) return new ListrReporter({ verbose: opts.verbose, diff: opts.diff });
   return new PlainReporter({ verbose: opts.verbose, diff: opts.diff });
 }
 

@@ -6,6 +6,7 @@
  */
 import { Listr, type ListrTask } from 'listr2';
 import type { Recap } from '../runner/recap.ts';
+import { unifiedDiff } from './diff.ts';
 import { formatFailure, formatRecap } from './plain.ts';
 import type { PlaybookRef, PlayRef, Reporter, TaskRef, TaskResult } from './reporter.ts';
 import { type Sink, stdoutSink } from './sink.ts';
@@ -13,6 +14,8 @@ import { type Sink, stdoutSink } from './sink.ts';
 export interface ListrOptions {
   out?: Sink;
   verbose?: number;
+  /** --diff: print the unified diffs of changed tasks after the progress display. */
+  diff?: boolean;
   /** listr2 renderer: 'default' on a terminal; 'simple' or 'silent' elsewhere (tests). */
   renderer?: 'default' | 'simple' | 'silent';
 }
@@ -98,6 +101,8 @@ export class ListrReporter implements Reporter {
   private readonly views = new Map<TaskRef, TaskView>();
   private readonly open: TaskView[] = [];
   private readonly warnings: string[] = [];
+  private readonly diffs: string[] = [];
+  private readonly showDiff: boolean;
   private rendering: Promise<void> = Promise.resolve();
   private finalRecap: Recap | undefined;
   private checkMode = false;
@@ -106,6 +111,7 @@ export class ListrReporter implements Reporter {
     this.out = options.out ?? stdoutSink;
     this.verbose = options.verbose ?? 0;
     this.renderer = options.renderer ?? 'default';
+    this.showDiff = (options.diff ?? false) || this.verbose > 0;
   }
 
   playbookStart(playbook: PlaybookRef): void {
@@ -178,10 +184,13 @@ export class ListrReporter implements Reporter {
 
   taskEnd(host: string, task: TaskRef, result: TaskResult): void {
     this.view(task).end(host, outcomeOf(result));
+    if (this.showDiff && result.diff?.length) {
+      this.diffs.push(`[${host}] ${task.name}`, ...result.diff.map(unifiedDiff));
+    }
   }
 
   handlerEnd(host: string, handler: TaskRef, result: TaskResult): void {
-    this.view(handler).end(host, outcomeOf(result));
+    this.taskEnd(host, handler, result);
   }
 
   hostUnreachable(host: string, task: TaskRef): void {
@@ -214,6 +223,7 @@ export class ListrReporter implements Reporter {
     await this.rendering;
     const write = (line: string) => this.out.write(`${line}\n`);
     for (const warning of this.warnings.splice(0)) write(`[WARNING]: ${warning}`);
+    if (this.diffs.length > 0) write(['', 'DIFFS', ...this.diffs.splice(0)].join('\n'));
     if (!this.finalRecap) return;
     if (this.finalRecap.failures.length > 0) {
       write('');

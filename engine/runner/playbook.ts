@@ -39,7 +39,11 @@ export interface Play {
   handlers?: Handler[];
   /** Rolling updates: batch size (number or "30%"). Each batch finishes before the next starts. */
   serial?: number | string;
-  /** Abort the play when more than this percentage of a batch failed (default 0: any failure). */
+  /**
+   * Abort the run when more than this percentage of a batch failed. Unset: 0 (any failure) for
+   * `serial` plays, so a broken rolling update stops; a play without `serial` lets the healthy
+   * hosts finish, as ansible-playbook does.
+   */
   maxFailPercentage?: number;
   tags?: string[];
 }

@@ -134,7 +134,13 @@ describe('JSON output', () => {
 describe('listr output', () => {
   it('renders the run and prints failures and the recap when done', async () => {
     const s = sink();
-    const recap = await render(new ListrReporter({ out: s.out, renderer: 'silent' }), ['h1', 'h2']);
+    const recap = await render(new ListrReporter({ out: s.out, renderer: 'silent', diff: true }), [
+      'h1',
+      'h2',
+    ]);
+    expect(s.text()).toContain(
+      'DIFFS\n[h1] write config\n--- before: /etc/svc.conf\n+++ after: /etc/svc.conf',
+    );
     expect(recap.hosts.h1).toMatchObject({ ok: 2, changed: 2, skipped: 2 });
     expect(s.text()).toContain('FAILURES\nh2: task "check health" (play "configure") failed: exit code 7');
     expect(s.text()).toContain('  stderr (tail):\n    bad password');

@@ -139,6 +139,30 @@ describe('runPlaybooks ordering and parallelism', () => {
     expect(exitCodeFor(recap)).toBe(4);
   });
 
+  it('stops starting tasks once interrupted, lets running ones finish, and exits 130', async () => {
+    const r = recorder();
+    const interrupt = new AbortController();
+    const pb = definePlaybook({
+      name: 'ctrl-c',
+      plays: [
+        {
+          name: 'p',
+          hosts: 'all',
+          tasks: [
+            { name: 'slow', run: r.record({ name: 'slow', delayMs: 80 }) },
+            { name: 'next', run: r.record({ name: 'next' }) },
+          ],
+        },
+        { name: 'later', hosts: 'all', tasks: [{ name: 'later', run: r.record({ name: 'later' }) }] },
+      ],
+    });
+    setTimeout(() => interrupt.abort(), 20);
+    const { recap } = await run(pb, { all: ['h1', 'h2'] }, { signal: interrupt.signal });
+    expect(r.names()).toEqual(['slow', 'slow']);
+    expect(recap.interrupted).toBe(true);
+    expect(exitCodeFor(recap)).toBe(130);
+  });
+
   it('restricts every play to --limit and refuses a limit matching nothing', async () => {
     const r = recorder();
     const pb = definePlaybook({
