@@ -4,13 +4,24 @@
  */
 import { Command } from 'commander';
 import { reportError } from './errors.ts';
+import { registerDeployCommand } from './deploy.ts';
 import { registerInventoryCommand } from './inventory.ts';
+import { registerLogsCommand } from './logs.ts';
 import { registerPlaybookCommand } from './playbook.ts';
+import { registerStatusCommand } from './status.ts';
+import { registerTeardownCommand } from './teardown.ts';
 
 type RegisterCommand = (program: Command) => void;
 
 /** Extension point: `deploy`, `status`, `teardown`, `logs`, `images` register themselves here. */
-const commands: RegisterCommand[] = [registerInventoryCommand, registerPlaybookCommand];
+const commands: RegisterCommand[] = [
+  registerDeployCommand,
+  registerStatusCommand,
+  registerTeardownCommand,
+  registerLogsCommand,
+  registerInventoryCommand,
+  registerPlaybookCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('owctl')

@@ -1,0 +1,38 @@
+/**
+ * couchdb: the store, by `db.provider`:
+ * - embedded: owctl's CouchDB-compatible server (pouchdb-server) as a supervised process; it
+ *   creates the admin and `_users` itself on start;
+ * - external: an existing CouchDB or Cloudant named by OW_DB_*; only verified;
+ * - docker: an apache/couchdb-compatible container (see the docker-local environment).
+ */
+import { http } from '../engine/modules/http.ts';
+import { definePlaybook } from '../engine/runner/playbook.ts';
+import { Secret } from '../engine/secret.ts';
+import { serviceTasks } from './lib/service.ts';
+import { dbUrlWithCredentials } from './lib/topology.ts';
+
+const provider = (p: string) => (ctx: { host: { vars: { db: { provider: string } } } }) => ctx.host.vars.db.provider === p;
+
+export default definePlaybook({
+  name: 'couchdb',
+  description: 'the CouchDB-protocol store',
+  plays: [
+    {
+      name: 'store',
+      hosts: 'db',
+      tasks: [
+        ...serviceTasks('couchdb').map((t) => ({ ...t, when: provider('embedded') })),
+        {
+          name: 'store answers with the admin credentials',
+          runOnce: true,
+          tags: ['couchdb'],
+          run: http((ctx) => ({
+            url: new Secret(`${dbUrlWithCredentials(ctx.inventory)}/_all_dbs`),
+            method: 'GET',
+            status: 200,
+          })),
+        },
+      ],
+    },
+  ],
+});

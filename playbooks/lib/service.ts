@@ -1,0 +1,110 @@
+/**
+ * The lifecycle every platform service shares: its config file (0600, it holds credentials), its
+ * supervised process (restarted only when config or release changed), and a health wait that shows
+ * the service's own log when it does not come up.
+ */
+import { join } from 'node:path';
+import { copy } from '../../engine/modules/copy.ts';
+import type { ModuleContext } from '../../engine/modules/module.ts';
+import { supervisedProcess } from '../../engine/modules/process.ts';
+import type { Task } from '../../engine/runner/playbook.ts';
+import { configHash, serviceConfigText } from './configs.ts';
+import { loop } from './loop.ts';
+import { serviceHealthy } from './modules.ts';
+import { hostPaths } from './paths.ts';
+import { releaseId } from './release.ts';
+import { type Role, type ServiceSpec, servicesOn } from './topology.ts';
+
+export interface ServiceFiles {
+  config: string;
+  log: string;
+  pid: string;
+}
+
+export function serviceFiles(ctx: Pick<ModuleContext, 'inventory'>, svc: ServiceSpec): ServiceFiles {
+  const paths = hostPaths(ctx.inventory, svc.host);
+  return {
+    config: join(paths.config, `${svc.name}.json`),
+    log: join(paths.logs, `${svc.name}.log`),
+    pid: join(paths.run, `${svc.name}.pid`),
+  };
+}
+
+/** What answers when the service is up. */
+function healthUrl(svc: ServiceSpec): string {
+  return svc.role === 'couchdb' ? `${svc.url}/` : `${svc.url}/ping`;
+}
+
+const on = (role: Role) => (ctx: ModuleContext) => servicesOn(ctx.inventory, ctx.host, role);
+
+export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
+  return [
+    {
+      name: `${role}: config`,
+      tags,
+      run: loop(
+        on(role),
+        (svc, ctx) =>
+          copy({ dest: serviceFiles(ctx, svc).config, content: serviceConfigText(ctx.inventory, svc), mode: 0o600 }),
+        (s) => s.name,
+      ),
+    },
+    {
+      name: `${role}: running`,
+      tags,
+      run: loop(
+        on(role),
+        (svc, ctx) => {
+          const paths = hostPaths(ctx.inventory, svc.host);
+          const files = serviceFiles(ctx, svc);
+          return supervisedProcess({
+            name: `owctl-${ctx.inventory.name}-${svc.name}`,
+            command: [paths.node, join(paths.release, 'bin/run-ts.js'), join(paths.release, svc.entry), files.config],
+            cwd: paths.release,
+            logFile: files.log,
+            pidFile: files.pid,
+            node: paths.node,
+            state: 'started',
+            configHash: configHash(serviceConfigText(ctx.inventory, svc), releaseId()),
+          });
+        },
+        (s) => s.name,
+      ),
+    },
+    {
+      name: `${role}: healthy`,
+      tags,
+      run: loop(
+        on(role),
+        (svc, ctx) => {
+          const files = serviceFiles(ctx, svc);
+          return serviceHealthy({ service: svc.name, url: healthUrl(svc), logFile: files.log, configFile: files.config });
+        },
+        (s) => s.name,
+      ),
+    },
+  ];
+}
+
+/** Stops this environment's services on the host (only those owctl started: pid files). */
+export function stopServiceTask(role: Role): Task {
+  return {
+    name: `${role}: stopped`,
+    run: loop(
+      on(role),
+      (svc, ctx) => {
+        const files = serviceFiles(ctx, svc);
+        const paths = hostPaths(ctx.inventory, svc.host);
+        return supervisedProcess({
+          name: `owctl-${ctx.inventory.name}-${svc.name}`,
+          command: [paths.node],
+          logFile: files.log,
+          pidFile: files.pid,
+          node: paths.node,
+          state: 'stopped',
+        });
+      },
+      (s) => s.name,
+    ),
+  };
+}

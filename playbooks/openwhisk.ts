@@ -1,0 +1,41 @@
+/**
+ * openwhisk: controllers then invokers. Before a controller starts, the databases are checked with
+ * the credentials the controller will use, so a wrong password fails here with a clear message
+ * instead of as a /ping timeout.
+ */
+import { http } from '../engine/modules/http.ts';
+import { definePlaybook } from '../engine/runner/playbook.ts';
+import { Secret } from '../engine/secret.ts';
+import { loop } from './lib/loop.ts';
+import { serviceTasks } from './lib/service.ts';
+import { dbUrlWithCredentials } from './lib/topology.ts';
+
+const DATABASES = ['subjects', 'whisks', 'activations'];
+
+export default definePlaybook({
+  name: 'openwhisk',
+  description: 'controllers and invokers',
+  plays: [
+    {
+      name: 'controllers',
+      hosts: 'controllers',
+      tasks: [
+        {
+          name: 'controller: databases reachable with its credentials',
+          tags: ['controller', 'preflight'],
+          run: loop(
+            () => DATABASES,
+            (db, ctx) =>
+              http({
+                url: new Secret(`${dbUrlWithCredentials(ctx.inventory)}/${ctx.host.vars.db.prefix}${db}`),
+                method: 'GET',
+                status: 200,
+              }),
+          ),
+        },
+        ...serviceTasks('controller'),
+      ],
+    },
+    { name: 'invokers', hosts: 'invokers', tasks: serviceTasks('invoker') },
+  ],
+});

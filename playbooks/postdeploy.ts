@@ -1,0 +1,105 @@
+/**
+ * postdeploy: the whisk.system catalog (shared package `utils`), a smoke test that invokes
+ * /whisk.system/utils/echo, and a wskprops file for the environment.
+ */
+import { copy } from '../engine/modules/copy.ts';
+import type { ModuleContext } from '../engine/modules/module.ts';
+import { definePlaybook } from '../engine/runner/playbook.ts';
+import { catalogPackages } from '../services/catalog/catalog.ts';
+import { onController } from './lib/delegate.ts';
+import { loop } from './lib/loop.ts';
+import { smokeInvoke, whiskEntity } from './lib/modules.ts';
+import { readAuthKeys } from './lib/secrets.ts';
+import { apiHost } from './lib/topology.ts';
+import { wskpropsContent, wskpropsFile } from './lib/wskprops.ts';
+
+const SYSTEM = 'whisk.system';
+
+/** Everything here talks to the API; run it once, from the first edge host's play. */
+async function api(ctx: ModuleContext) {
+  const keys = await readAuthKeys(ctx.inventory);
+  return { apihost: apiHost(ctx.inventory), keys };
+}
+
+const packages = catalogPackages();
+
+export default definePlaybook({
+  name: 'postdeploy',
+  description: 'whisk.system catalog, smoke test, wskprops',
+  plays: [
+    {
+      name: 'catalog and smoke test',
+      hosts: 'edge:apigateway',
+      tasks: [
+        {
+          name: 'catalog packages',
+          runOnce: true,
+          tags: ['catalog'],
+          run: loop(
+            () => packages,
+            (pkg) =>
+              whiskEntity(async (ctx) => {
+                const { apihost, keys } = await api(ctx);
+                return {
+                  apihost,
+                  auth: keys[SYSTEM].pair,
+                  namespace: SYSTEM,
+                  path: `packages/${pkg.name}`,
+                  body: { publish: true, annotations: [{ key: 'description', value: pkg.description }], parameters: [] },
+                };
+              }),
+            (pkg) => pkg.name,
+          ),
+        },
+        {
+          name: 'catalog actions',
+          runOnce: true,
+          tags: ['catalog'],
+          run: loop(
+            () => packages.flatMap((pkg) => pkg.actions.map((action) => ({ pkg: pkg.name, action }))),
+            ({ pkg, action }) =>
+              whiskEntity(async (ctx) => {
+                const { apihost, keys } = await api(ctx);
+                return {
+                  apihost,
+                  auth: keys[SYSTEM].pair,
+                  namespace: SYSTEM,
+                  path: `actions/${pkg}/${action.name}`,
+                  body: {
+                    exec: { kind: action.kind, code: action.code },
+                    annotations: [{ key: 'description', value: action.description }],
+                  },
+                };
+              }),
+            ({ pkg, action }) => `${pkg}/${action.name}`,
+          ),
+        },
+        {
+          name: 'smoke test: /whisk.system/utils/echo',
+          runOnce: true,
+          tags: ['smoke'],
+          run: smokeInvoke(async (ctx) => {
+            const { apihost, keys } = await api(ctx);
+            return {
+              apihost,
+              auth: keys.guest.pair,
+              action: '/whisk.system/utils/echo',
+              params: { message: 'hello' },
+              expect: { message: 'hello' },
+            };
+          }),
+        },
+        {
+          name: 'wskprops for the guest namespace',
+          runOnce: true,
+          run: onController(
+            copy(async (ctx) => {
+              const { apihost, keys } = await api(ctx);
+              return { dest: wskpropsFile(ctx.inventory), content: wskpropsContent(apihost, keys.guest), mode: 0o600 };
+            }),
+          ),
+        },
+      ],
+    },
+  ],
+});
