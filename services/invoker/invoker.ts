@@ -11,6 +11,8 @@ import Fastify from 'fastify';
 import { createLogger, type Logger } from '../common/log.ts';
 import type { ActivationStatus, InvokerPing } from '../common/types.ts';
 import { loadRuntimeManifest } from '../runtimes/manifest.ts';
+import { ActivationStore } from '../store/activation-store.ts';
+import { openStore, redactUrl } from '../store/db.ts';
 import type { InvokerConfig } from './config.ts';
 import { executeActivation } from './executor.ts';
 import { createProcessFactory } from './factories/process.ts';
@@ -21,7 +23,7 @@ import { ContainerPool } from './pool.ts';
 import { type ActivationSink, MemoryActivationSink } from './sink.ts';
 
 export interface InvokerOptions {
-  /** Where records go; defaults to an in-memory sink (main.ts wires the CouchDB ActivationStore). */
+  /** Where records go; defaults to the CouchDB ActivationStore of config.db, else an in-memory sink. */
   sink?: ActivationSink;
   logger?: Logger;
   /** Overrides config.containerFactory (tests, a docker factory built elsewhere). */
@@ -48,9 +50,19 @@ function containerFactory(config: InvokerConfig, logger: Logger): ContainerFacto
   return createProcessFactory({ stateDir: config.stateDir, sandbox: config.sandbox, logger });
 }
 
+/** Batched writes of records to `{prefix}activations`; a failed batch is logged, never fatal to activations. */
+function activationStore(config: InvokerConfig, logger: Logger): ActivationStore | undefined {
+  if (!config.db) return undefined;
+  const where = `${redactUrl(config.db.url)} (${config.db.prefix}activations)`;
+  return new ActivationStore(openStore(config.db), {
+    onError: (err) => logger.error({ db: where, err: err.message }, 'cannot store activation records'),
+  });
+}
+
 export async function startInvoker(config: InvokerConfig, options: InvokerOptions = {}): Promise<Invoker> {
   const logger = options.logger ?? createLogger('invoker').child({ invoker: config.id });
-  const sink = options.sink ?? new MemoryActivationSink();
+  const store = options.sink ? undefined : activationStore(config, logger);
+  const sink = options.sink ?? store ?? new MemoryActivationSink();
   const manifest = loadRuntimeManifest(config.runtimesManifest);
   mkdirSync(config.stateDir, { recursive: true });
   const factory = options.factory ?? containerFactory(config, logger);
@@ -116,6 +128,7 @@ export async function startInvoker(config: InvokerConfig, options: InvokerOption
       await pool.drain();
       await app.close();
       await sink.flush();
+      await store?.close();
       await pool.close();
       await factory.close();
       logger.info('invoker stopped');

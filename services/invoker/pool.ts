@@ -277,11 +277,7 @@ export class ContainerPool {
 
   private create(kind: RuntimeKind, memoryMB: number): Promise<Container> {
     const name = `wsk_${this.opts.invokerId}_${++this.seq}_${kind.kind.replace(/[^A-Za-z0-9]/g, '_')}`;
-    return this.opts.factory.create({ kind, memoryMB, env: this.opts.env, name }).then(async (container) => {
-      if (!this.closing) return container;
-      await container.destroy();
-      throw new Error(`invoker ${this.opts.invokerId} is shutting down`);
-    });
+    return this.opts.factory.create({ kind, memoryMB, env: this.opts.env, name });
   }
 
   private refillPrewarm(): void {
@@ -303,6 +299,7 @@ export class ContainerPool {
     this.create(kind, cell.memoryMB)
       .then(
         (container) => {
+          if (this.closing) return container.destroy();
           this.track(container, cell.kind, cell.memoryMB, 'prewarm');
           // A stem cell may be exactly what the queue head waits for.
           this.drainQueue();

@@ -86,6 +86,7 @@ export function createProcessFactory(options: ProcessFactoryOptions): ContainerF
           ...opts.env,
           __OW_PROXY_HOST: '127.0.0.1',
           __OW_PROXY_PORT: String(port),
+          __OW_EXIT_WITH_STDIN: '1',
         };
         try {
           return await ProcessContainer.start(opts.name, argv, env, port, homeDir);
@@ -153,7 +154,8 @@ class ProcessContainer implements Container {
   ): Promise<ProcessContainer> {
     const [cmd, ...args] = argv as [string, ...string[]];
     // detached: its own process group, so a timeout kills the proxy and everything it spawned.
-    const child = spawn(cmd, args, { cwd: homeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin: a pipe the proxy watches, so it exits with the invoker even when the invoker is killed.
+    const child = spawn(cmd, args, { cwd: homeDir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     const container = new ProcessContainer(name, child, port, homeDir);
     try {
       await container.ready(port);

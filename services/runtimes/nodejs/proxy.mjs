@@ -182,3 +182,8 @@ server.on('error', (err) => {
   process.exit(3);
 });
 process.on('SIGTERM', () => process.exit(0));
+// Started by a local invoker: its end of our stdin closes when it dies, so we never outlive it.
+if (process.env.__OW_EXIT_WITH_STDIN === '1') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}

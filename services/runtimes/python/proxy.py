@@ -125,6 +125,12 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, {"error": "No route POST %s: the action proxy serves POST /init and POST /run." % self.path})
 
 
+def exit_at_stdin_eof():
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
 def main():
     host = os.environ.get("__OW_PROXY_HOST", "0.0.0.0")
     port = int(os.environ.get("__OW_PROXY_PORT", "8080"))
@@ -134,6 +140,9 @@ def main():
     except OSError as err:
         sys.stderr.write("action proxy cannot listen on %s:%d: %s\n" % (host, port, err))
         sys.exit(3)
+    if os.environ.get("__OW_EXIT_WITH_STDIN") == "1":
+        # Started by a local invoker: its end of our stdin closes when it dies, so we never outlive it.
+        threading.Thread(target=exit_at_stdin_eof, daemon=True).start()
     server.serve_forever()
 
 
