@@ -3,8 +3,8 @@
  * function; add a command by adding one line to `commands`.
  */
 import { Command } from 'commander';
-import { reportError } from './errors.ts';
 import { registerDeployCommand } from './deploy.ts';
+import { reportError } from './errors.ts';
 import { registerInventoryCommand } from './inventory.ts';
 import { registerLogsCommand } from './logs.ts';
 import { registerPlaybookCommand } from './playbook.ts';
