@@ -60,13 +60,14 @@ export async function runPlaybooks(playbooks: Playbook[], opts: RunOptions): Pro
   const run = new Run(opts, journal, limited);
   try {
     await run.all(playbooks);
+    const recap = run.recap.finish();
+    opts.reporter.recap(recap);
+    return recap;
   } finally {
     await opts.transports.closeAll();
+    // Also on an error: a progress display left running would keep the process alive.
+    await opts.reporter.close();
   }
-  const recap = run.recap.finish();
-  opts.reporter.recap(recap);
-  await opts.reporter.close();
-  return recap;
 }
 
 class Run {
