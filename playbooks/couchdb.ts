@@ -11,7 +11,8 @@ import { Secret } from '../engine/secret.ts';
 import { serviceTasks } from './lib/service.ts';
 import { dbUrlWithCredentials } from './lib/topology.ts';
 
-const provider = (p: string) => (ctx: { host: { vars: { db: { provider: string } } } }) => ctx.host.vars.db.provider === p;
+const provider = (p: string) => (ctx: { host: { vars: { db: { provider: string } } } }) =>
+  ctx.host.vars.db.provider === p;
 
 export default definePlaybook({
   name: 'couchdb',

@@ -45,7 +45,11 @@ export default definePlaybook({
                   auth: keys[SYSTEM].pair,
                   namespace: SYSTEM,
                   path: `packages/${pkg.name}`,
-                  body: { publish: true, annotations: [{ key: 'description', value: pkg.description }], parameters: [] },
+                  body: {
+                    publish: true,
+                    annotations: [{ key: 'description', value: pkg.description }],
+                    parameters: [],
+                  },
                 };
               }),
             (pkg) => pkg.name,
@@ -95,7 +99,11 @@ export default definePlaybook({
           run: onController(
             copy(async (ctx) => {
               const { apihost, keys } = await api(ctx);
-              return { dest: wskpropsFile(ctx.inventory), content: wskpropsContent(apihost, keys.guest), mode: 0o600 };
+              return {
+                dest: wskpropsFile(ctx.inventory),
+                content: wskpropsContent(apihost, keys.guest),
+                mode: 0o600,
+              };
             }),
           ),
         },

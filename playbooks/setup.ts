@@ -43,10 +43,25 @@ export default definePlaybook({
           when: (ctx) => ctx.host.groups.includes('edge') && ctx.host.vars.gateway.tls.enabled === true,
           run: command((ctx) => {
             const { cert, key } = ctx.host.vars.gateway.tls;
-            if (!cert || !key) throw new Error('gateway.tls.enabled needs gateway.tls.cert and gateway.tls.key paths');
+            if (!cert || !key)
+              throw new Error('gateway.tls.enabled needs gateway.tls.cert and gateway.tls.key paths');
             return {
-              argv: ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '825', '-subj',
-                `/CN=${ctx.host.vars.ansible_host}`, '-keyout', key, '-out', cert],
+              argv: [
+                'openssl',
+                'req',
+                '-x509',
+                '-newkey',
+                'rsa:2048',
+                '-nodes',
+                '-days',
+                '825',
+                '-subj',
+                `/CN=${ctx.host.vars.ansible_host}`,
+                '-keyout',
+                key,
+                '-out',
+                cert,
+              ],
               creates: cert,
             };
           }),

@@ -22,10 +22,14 @@ interface DeployOptions extends PlaybookCliOptions {
 export async function confirmDestruction(env: string, what: string, yes?: boolean): Promise<void> {
   if (yes) return;
   if (!process.stdin.isTTY) {
-    throw new UsageError(`${what} in environment ${env} destroys data; pass --yes to confirm (no terminal to ask on)`);
+    throw new UsageError(
+      `${what} in environment ${env} destroys data; pass --yes to confirm (no terminal to ask on)`,
+    );
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(`${what} in environment "${env}" destroys data. Type the environment name to go on: `);
+  const answer = await rl.question(
+    `${what} in environment "${env}" destroys data. Type the environment name to go on: `,
+  );
   rl.close();
   if (answer.trim() !== env) throw new UsageError('not confirmed; nothing was changed');
 }
@@ -49,7 +53,9 @@ async function printSummary(envArg: string, extraVars: string[]): Promise<void> 
 export function registerDeployCommand(program: Command): void {
   const command = program
     .command('deploy')
-    .description('deploy the platform to an environment (setup, couchdb, initdb, apigateway, openwhisk, postdeploy)')
+    .description(
+      'deploy the platform to an environment (setup, couchdb, initdb, apigateway, openwhisk, postdeploy)',
+    )
     .argument('<env>', 'environment: a name under environments/ or a path to one')
     .option('--wipe', 'delete and recreate the whisks and activations databases (destroys data)')
     .option('-y, --yes', 'do not ask before destroying data');

@@ -36,7 +36,12 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description("show an environment's API host, credentials and services")
     .argument('<env>', 'environment: a name under environments/ or a path to one')
-    .option('-e, --extra-vars <vars>', 'set variables: k=v, @file.yml or JSON (repeatable)', (v: string, a: string[]) => [...a, v], [])
+    .option(
+      '-e, --extra-vars <vars>',
+      'set variables: k=v, @file.yml or JSON (repeatable)',
+      (v: string, a: string[]) => [...a, v],
+      [],
+    )
     .option('--json', 'print JSON')
     .action(async (env: string, options: { json?: boolean; extraVars: string[] }) => {
       const inventory = await loadEnvironment(env, { extraVars: options.extraVars });
@@ -46,7 +51,10 @@ export function registerStatusCommand(program: Command): void {
           topology(inventory).all.map(async (svc) => {
             const transport = pool.get(svc.host);
             const files = serviceFiles({ inventory }, svc);
-            const state = await processStatus(transport, files.pid).catch(() => ({ running: false, childPid: undefined }));
+            const state = await processStatus(transport, files.pid).catch(() => ({
+              running: false,
+              childPid: undefined,
+            }));
             return {
               name: svc.name,
               host: svc.host.name,
@@ -59,7 +67,9 @@ export function registerStatusCommand(program: Command): void {
         const keys = await readAuthKeys(inventory).catch(() => undefined);
         const status = {
           apihost: apiHost(inventory),
-          auth: keys ? { guest: keys.guest.pair.reveal(), 'whisk.system': keys['whisk.system'].pair.reveal() } : null,
+          auth: keys
+            ? { guest: keys.guest.pair.reveal(), 'whisk.system': keys['whisk.system'].pair.reveal() }
+            : null,
           services,
         };
         if (options.json) {

@@ -12,7 +12,8 @@ export function onController<A>(inner: ModuleCall<A>): ModuleCall<ModuleCall<A>>
       checkMode: inner.module.checkMode,
       async run(mc: ModuleCall<A>, ctx: ModuleContext) {
         const local: ModuleContext = { ...ctx, transport: new LocalTransport('localhost') };
-        const args = typeof mc.args === 'function' ? await (mc.args as (c: ModuleContext) => A)(local) : mc.args;
+        const args =
+          typeof mc.args === 'function' ? await (mc.args as (c: ModuleContext) => A)(local) : mc.args;
         return mc.module.run(args as A, local);
       },
     },

@@ -13,7 +13,8 @@ interface LoopArgs<T> {
 }
 
 async function runOne(mc: ModuleCall<unknown>, ctx: ModuleContext): Promise<ModuleResult> {
-  const args = typeof mc.args === 'function' ? await (mc.args as (c: ModuleContext) => unknown)(ctx) : mc.args;
+  const args =
+    typeof mc.args === 'function' ? await (mc.args as (c: ModuleContext) => unknown)(ctx) : mc.args;
   if (ctx.check && mc.module.checkMode === 'none') return { status: 'skipped', msg: 'skipped in check mode' };
   return mc.module.run(args, ctx);
 }

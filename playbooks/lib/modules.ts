@@ -3,7 +3,13 @@
  * API answers and where the environment's keys live. Generic work stays in engine/modules.
  */
 import { request } from 'undici';
-import { type ArgsOf, call, type Module, type ModuleCall, type ModuleContext } from '../../engine/modules/module.ts';
+import {
+  type ArgsOf,
+  call,
+  type Module,
+  type ModuleCall,
+  type ModuleContext,
+} from '../../engine/modules/module.ts';
 import { changed, failed, ok } from '../../engine/modules/results.ts';
 import type { Secret } from '../../engine/secret.ts';
 import { quote } from '../../engine/transports/shell.ts';
@@ -123,13 +129,22 @@ const whiskEntityModule: Module<WhiskEntityArgs> = {
       return ok(`/${args.namespace}/${args.path} is up to date`);
     }
     if (got.statusCode !== 200 && got.statusCode !== 404) {
-      return failed(`GET ${url} answered ${got.statusCode}: ${text.slice(0, 300)}. Check the controller's log.`);
+      return failed(
+        `GET ${url} answered ${got.statusCode}: ${text.slice(0, 300)}. Check the controller's log.`,
+      );
     }
-    if (ctx.check) return changed(`would ${got.statusCode === 404 ? 'create' : 'update'} /${args.namespace}/${args.path}`);
-    const put = await request(`${url}?overwrite=true`, { method: 'PUT', headers, body: JSON.stringify(args.body) });
+    if (ctx.check)
+      return changed(`would ${got.statusCode === 404 ? 'create' : 'update'} /${args.namespace}/${args.path}`);
+    const put = await request(`${url}?overwrite=true`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify(args.body),
+    });
     const putText = await put.body.text();
     if (put.statusCode !== 200) {
-      return failed(`PUT ${url} answered ${put.statusCode}: ${putText.slice(0, 300)}. Check the controller's log.`);
+      return failed(
+        `PUT ${url} answered ${put.statusCode}: ${putText.slice(0, 300)}. Check the controller's log.`,
+      );
     }
     return changed(`${got.statusCode === 404 ? 'created' : 'updated'} /${args.namespace}/${args.path}`);
   },
@@ -168,7 +183,9 @@ const smokeInvokeModule: Module<SmokeInvokeArgs> = {
     }
     const result = JSON.parse(text) as Record<string, unknown>;
     if (!sameEntity(result, args.expect)) {
-      return failed(`smoke test: ${args.action} returned ${text.slice(0, 300)}, expected ${JSON.stringify(args.expect)}`);
+      return failed(
+        `smoke test: ${args.action} returned ${text.slice(0, 300)}, expected ${JSON.stringify(args.expect)}`,
+      );
     }
     return ok(`${args.action} answered ${text.trim()}`);
   },

@@ -13,7 +13,8 @@ import { envStateDir } from './paths.ts';
 
 /** OpenWhisk's published keys (ansible/files/auth.*): fine on a laptop, wrong anywhere reachable. */
 const WELL_KNOWN: Record<Subject, string> = {
-  guest: '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP',
+  guest:
+    '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP',
   'whisk.system':
     '789c46b1-71f6-4ed5-8c54-816aa4f8c502:abczO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP',
 };
@@ -47,7 +48,10 @@ function generateKey(): string {
 function parsePair(text: string, file: string): AuthKey {
   const line = text.trim();
   const i = line.indexOf(':');
-  if (i <= 0) throw new Error(`${file}: expected one line "uuid:key"; restore it from a backup or delete the environment's state with --purge`);
+  if (i <= 0)
+    throw new Error(
+      `${file}: expected one line "uuid:key"; restore it from a backup or delete the environment's state with --purge`,
+    );
   return { uuid: line.slice(0, i), key: new Secret(line.slice(i + 1)), pair: new Secret(line) };
 }
 
@@ -88,7 +92,9 @@ export async function readAuthKeys(inventory: Inventory): Promise<Record<Subject
     const file = authFile(inventory, subject);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined) {
-      throw new Error(`${file} is missing: run \`owctl deploy ${inventory.name}\` (its setup playbook creates the keys)`);
+      throw new Error(
+        `${file} is missing: run \`owctl deploy ${inventory.name}\` (its setup playbook creates the keys)`,
+      );
     }
     keys[subject] = parsePair(text, file);
   }

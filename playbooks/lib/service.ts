@@ -45,7 +45,11 @@ export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
       run: loop(
         on(role),
         (svc, ctx) =>
-          copy({ dest: serviceFiles(ctx, svc).config, content: serviceConfigText(ctx.inventory, svc), mode: 0o600 }),
+          copy({
+            dest: serviceFiles(ctx, svc).config,
+            content: serviceConfigText(ctx.inventory, svc),
+            mode: 0o600,
+          }),
         (s) => s.name,
       ),
     },
@@ -59,7 +63,12 @@ export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
           const files = serviceFiles(ctx, svc);
           return supervisedProcess({
             name: `owctl-${ctx.inventory.name}-${svc.name}`,
-            command: [paths.node, join(paths.release, 'bin/run-ts.js'), join(paths.release, svc.entry), files.config],
+            command: [
+              paths.node,
+              join(paths.release, 'bin/run-ts.js'),
+              join(paths.release, svc.entry),
+              files.config,
+            ],
             cwd: paths.release,
             logFile: files.log,
             pidFile: files.pid,
@@ -78,7 +87,12 @@ export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
         on(role),
         (svc, ctx) => {
           const files = serviceFiles(ctx, svc);
-          return serviceHealthy({ service: svc.name, url: healthUrl(svc), logFile: files.log, configFile: files.config });
+          return serviceHealthy({
+            service: svc.name,
+            url: healthUrl(svc),
+            logFile: files.log,
+            configFile: files.config,
+          });
         },
         (s) => s.name,
       ),

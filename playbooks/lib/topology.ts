@@ -58,9 +58,22 @@ export function topology(inventory: Inventory): Topology {
     spec('invoker', `invoker${i}`, i, h, h.vars.invoker.port + i, 'services/invoker/main.ts'),
   );
   const gateways = hostsOf(inventory, 'edge', 'apigateway').map((h, i) =>
-    spec('gateway', i === 0 ? 'gateway' : `gateway${i}`, i, h, h.vars.gateway.port, 'services/gateway/main.ts'),
+    spec(
+      'gateway',
+      i === 0 ? 'gateway' : `gateway${i}`,
+      i,
+      h,
+      h.vars.gateway.port,
+      'services/gateway/main.ts',
+    ),
   );
-  return { couchdb, controllers, invokers, gateways, all: [...couchdb, ...controllers, ...invokers, ...gateways] };
+  return {
+    couchdb,
+    controllers,
+    invokers,
+    gateways,
+    all: [...couchdb, ...controllers, ...invokers, ...gateways],
+  };
 }
 
 /** The services that run on one host. */
@@ -89,7 +102,8 @@ export function dbUrlWithCredentials(inventory: Inventory): string {
 /** The URL users and the CLI use: the first gateway (edge). */
 export function apiHost(inventory: Inventory): string {
   const gw = topology(inventory).gateways[0];
-  if (!gw) throw new Error(`environment ${inventory.name} has no host in group "edge": add one to its inventory`);
+  if (!gw)
+    throw new Error(`environment ${inventory.name} has no host in group "edge": add one to its inventory`);
   const scheme = gw.host.vars.gateway.tls.enabled ? 'https' : 'http';
   return `${scheme}://${gw.address}:${gw.port}`;
 }
