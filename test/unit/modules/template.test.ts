@@ -6,7 +6,10 @@ import { type Harness, harness } from './support.ts';
 
 let h: Harness;
 beforeEach(async () => {
-  h = await harness({ db: { host: 'db0', port: 5984, password: new Secret('s3cr3t-pw') }, controllers: ['c0', 'c1'] });
+  h = await harness({
+    db: { host: 'db0', port: 5984, password: new Secret('s3cr3t-pw') },
+    controllers: ['c0', 'c1'],
+  });
 });
 afterEach(async () => {
   await h.cleanup();
@@ -20,7 +23,10 @@ async function tpl(name: string, text: string): Promise<string> {
 
 describe('template', () => {
   it('renders host vars plus extra vars without HTML escaping, idempotently', async () => {
-    const src = await tpl('app.hbs', 'db={{db.host}}:{{db.port}} who={{who}} list={{join controllers ","}} {{json controllers}}\n');
+    const src = await tpl(
+      'app.hbs',
+      'db={{db.host}}:{{db.port}} who={{who}} list={{join controllers ","}} {{json controllers}}\n',
+    );
     const dest = `${h.dir}/out/app.conf`;
     const res = await h.run(template({ src, dest, vars: { who: '<a&b>' } }));
     expect(res.status).toBe('changed');
