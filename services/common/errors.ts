@@ -10,7 +10,7 @@ export const Messages = {
   authenticationInvalid: 'The supplied authentication is invalid',
   notAuthorized: (path: string) => `The supplied authentication is not authorized to access '${path}'.`,
   requestTooLarge: (size: number, max: number) => `Request larger than allowed: ${size} > ${max} bytes.`,
-  execTooLarge: (size: number, max: number) => `Action exec is larger than allowed: ${size} > ${max} bytes.`,
+  execTooLarge: (size: number, max: number) => `Code larger than allowed: ${size} > ${max} bytes.`,
   illegalName: 'The name of the entity contains illegal characters.',
   runtimeNotSupported: (kind: string, valid: string[]) =>
     `The specified runtime '${kind}' is not supported by this platform. Valid values are: '${valid.join("', '")}'.`,

@@ -60,7 +60,11 @@ export interface ActionDoc extends EntityBase {
   limits: ActionLimits;
 }
 
-export type ActivationStatus = 'success' | 'application error' | 'action developer error' | 'whisk internal error';
+export type ActivationStatus =
+  | 'success'
+  | 'application error'
+  | 'action developer error'
+  | 'whisk internal error';
 
 export interface ActivationResponse {
   status: ActivationStatus;

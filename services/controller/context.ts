@@ -1,0 +1,44 @@
+/** What route modules get: stores, resolver, invoker, throttles and the auth pre-handler. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../common/log.ts';
+import type { RuntimeManifest } from '../runtimes/manifest.ts';
+import type { ActivationStore } from '../store/activation-store.ts';
+import type { EntityStore } from '../store/entity-store.ts';
+import type { IdentityStore } from '../store/identity-store.ts';
+import type { ResolvedControllerConfig } from './config.ts';
+import type { ActionInvoker } from './invoke.ts';
+import type { LoadBalancer } from './loadbalancer.ts';
+import type { EntityResolver } from './resolver.ts';
+import type { Throttles } from './throttle.ts';
+
+export interface ControllerContext {
+  config: ResolvedControllerConfig;
+  log: Logger;
+  entities: EntityStore;
+  identities: IdentityStore;
+  activations: ActivationStore;
+  resolver: EntityResolver;
+  invoker: ActionInvoker;
+  loadBalancer: LoadBalancer;
+  throttles: Throttles;
+  manifest: RuntimeManifest;
+  /** preHandler that authenticates the caller into `req.identity`. */
+  auth: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+/** Path parameters of entity routes under /api/v1/namespaces/{ns}/… */
+export interface EntityParams {
+  ns: string;
+  pkg?: string;
+  name: string;
+}
+
+/** Entity as the API shows it: no CouchDB bookkeeping. */
+export function publicEntity<T extends object>(doc: T): Omit<T, '_id' | '_rev' | 'entityType'> {
+  const { _id, _rev, entityType, ...rest } = doc as T & {
+    _id?: unknown;
+    _rev?: unknown;
+    entityType?: unknown;
+  };
+  return rest as Omit<T, '_id' | '_rev' | 'entityType'>;
+}
