@@ -3,6 +3,7 @@
  * `import { definePlaybook, copy, shell } from '../engine/index.ts'`.
  */
 export type { Host, HostVars, Inventory } from './inventory/types.ts';
+export * from './modules/index.ts';
 export * from './modules/module.ts';
 export type { PlaybookRef, PlayRef, Reporter, TaskRef, TaskResult } from './output/reporter.ts';
 export { PlaybookError } from './runner/errors.ts';
