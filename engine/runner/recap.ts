@@ -30,6 +30,13 @@ export interface TaskFailure {
   stderrTail?: string;
 }
 
+export interface TaskChange {
+  playbook: string;
+  play: string;
+  task: string;
+  host: string;
+}
+
 export interface Recap {
   hosts: Record<string, HostStats>;
   /** Some task failed on some host (ignored failures do not count). */
@@ -39,6 +46,8 @@ export interface Recap {
   changed: number;
   durationMs: number;
   failures: TaskFailure[];
+  /** Where something changed (or would change): what --expect-no-changes reports as drift. */
+  changes: TaskChange[];
   /** Why the run stopped early: max_fail_percentage exceeded, or interrupted. */
   aborted?: string;
   /** The run was stopped by its AbortSignal (Ctrl-C). */
@@ -83,6 +92,7 @@ export function emptyStats(): HostStats {
 export class RecapBuilder {
   private readonly hosts = new Map<string, HostStats>();
   private readonly failures: TaskFailure[] = [];
+  private readonly changes: TaskChange[] = [];
   private readonly started = performance.now();
   private abortReason: string | undefined;
   private wasInterrupted = false;
@@ -106,6 +116,7 @@ export class RecapBuilder {
       case 'changed':
         stats.ok++;
         stats.changed++;
+        this.changes.push(where);
         break;
       case 'skipped':
         stats.skipped++;
@@ -151,6 +162,7 @@ export class RecapBuilder {
       changed: all.reduce((sum, h) => sum + h.changed, 0),
       durationMs: Math.round(performance.now() - this.started),
       failures: this.failures,
+      changes: this.changes,
     };
     if (this.abortReason) recap.aborted = this.abortReason;
     if (this.wasInterrupted) recap.interrupted = true;

@@ -61,6 +61,7 @@ export async function runPlaybooks(playbooks: Playbook[], opts: RunOptions): Pro
   try {
     await run.all(playbooks);
     const recap = run.recap.finish();
+    if (opts.expectNoChanges) reportDrift(recap, opts.reporter, opts.check ?? false);
     opts.reporter.recap(recap);
     return recap;
   } finally {
@@ -310,6 +311,17 @@ class Run {
     }
     return state;
   }
+}
+
+/** --expect-no-changes: name what drifted, so the exit code 3 comes with its reason. */
+function reportDrift(recap: Recap, reporter: Reporter, check: boolean): void {
+  if (recap.changes.length === 0) return;
+  const shown = 20;
+  const list = recap.changes.slice(0, shown).map((c) => `${c.host}: ${c.play} / ${c.task}`);
+  if (recap.changes.length > shown) list.push(`… and ${recap.changes.length - shown} more`);
+  reporter.warning(
+    `expected no changes, but ${recap.changes.length} task result(s) ${check ? 'would change' : 'changed'}:\n  ${list.join('\n  ')}`,
+  );
 }
 
 function taskRef(playbook: Playbook, play: Play, task: Handler, kind: TaskRef['kind']): TaskRef {

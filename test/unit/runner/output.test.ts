@@ -156,6 +156,7 @@ describe('exit codes', () => {
     changed: 0,
     durationMs: 0,
     failures: [],
+    changes: [],
     ...over,
   });
   it('follows ansible-playbook, with 2 winning over 4 and 3 for drift', () => {

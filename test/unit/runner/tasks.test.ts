@@ -191,7 +191,7 @@ describe('check mode', () => {
         { name: 'opaque', run: r.unpredictable({ name: 'opaque', status: 'changed' }) },
       ]),
       { all: ['h1'] },
-      { check: true },
+      { check: true, expectNoChanges: true },
     );
     expect(r.runs.map((x) => [x.name, x.check])).toEqual([
       ['probe', true],
@@ -202,6 +202,10 @@ describe('check mode', () => {
       msg: 'skipped in check mode',
     });
     expect(recap.hosts.h1).toMatchObject({ ok: 2, changed: 1, skipped: 1 });
+    expect(recap.changes).toEqual([{ playbook: 'pb', play: 'p', task: 'simulated', host: 'h1' }]);
+    expect(reporter.warnings()).toEqual([
+      'expected no changes, but 1 task result(s) would change:\n  h1: p / simulated',
+    ]);
     expect(exitCodeFor(recap, true)).toBe(3);
     expect(exitCodeFor(recap, false)).toBe(0);
   });
