@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { quote } from '../transports/shell.ts';
+import type { FileStat } from '../transports/transport.ts';
 import {
   type AttributeChange,
   applyAttributeChanges,
@@ -76,15 +77,15 @@ export async function ensureContent(ctx: ModuleContext, wanted: WantedContent): 
   const { dest, become } = wanted;
   const where = `${dest} on host ${ctx.host.name}`;
   let current: Buffer | undefined;
+  let stat: FileStat | undefined;
   try {
-    const stat = await ctx.transport.stat(dest);
+    stat = await ctx.transport.stat(dest);
     if (stat?.isDirectory) return failed(`${where} is a directory; give the full file path as dest`);
     current = stat ? await readCurrent(ctx, dest, become) : undefined;
   } catch (err) {
     return failed(`cannot read ${where}: ${errorMessage(err)}; set become: true if only root may read it`);
   }
   const contentChanged = current === undefined || sha256(current) !== sha256(wanted.content);
-  const stat = await ctx.transport.stat(dest);
   const changes = await attributeChanges(ctx, dest, wanted, stat, become);
   if (!Array.isArray(changes)) return changes.failed;
   const data: Record<string, unknown> = { dest, changed: contentChanged || changes.length > 0 };

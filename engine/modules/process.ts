@@ -194,7 +194,8 @@ async function stop(
   if (!sent.ok) return sent.result;
   const deadline = Date.now() + grace;
   while (Date.now() < deadline) {
-    if (!(await processStatus(ctx.transport, r.pidFile, r.args.name)).running) return undefined;
+    // The pid itself, not the pid file: the supervisor removes its files just before it exits.
+    if (!(await isOurSupervisor(ctx.transport, pid, r.args.name))) return undefined;
     await new Promise((res) => setTimeout(res, 100));
   }
   return failed(
