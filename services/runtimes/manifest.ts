@@ -43,6 +43,8 @@ export interface ProcessCommand {
   /** Program name looked up on PATH (resolved to its real binary by the factory). */
   interpreter: string;
   args: string[];
+  /** Interpreter flags bounding the action's memory (containers have cgroups; processes only this). */
+  memoryArgs?: (memoryMB: number) => string[];
   /** Absolute path of the action proxy file. */
   proxy: string;
 }
@@ -75,7 +77,12 @@ export interface RuntimeManifest {
 
 /** Action proxies owctl ships, by runtime family. */
 const PROXIES: Record<string, Omit<ProcessCommand, 'proxy'> & { file: string }> = {
-  nodejs: { interpreter: 'node', args: [], file: join(HERE, 'nodejs', 'proxy.mjs') },
+  nodejs: {
+    interpreter: 'node',
+    args: [],
+    memoryArgs: (mb) => [`--max-old-space-size=${mb}`],
+    file: join(HERE, 'nodejs', 'proxy.mjs'),
+  },
   // -u: unbuffered stdout/stderr, so log lines reach the invoker before the activation's sentinel.
   python: { interpreter: 'python3', args: ['-u'], file: join(HERE, 'python', 'proxy.py') },
 };
@@ -115,7 +122,12 @@ export function parseRuntimeManifest(json: unknown, source: string): RuntimeMani
           count: s.initialCount,
           memoryMB: parseMemoryMB(s.memory, `${source}: ${entry.kind} stemCells`),
         })),
-        process: proxy && { interpreter: proxy.interpreter, args: proxy.args, proxy: proxy.file },
+        process: proxy && {
+          interpreter: proxy.interpreter,
+          args: proxy.args,
+          memoryArgs: proxy.memoryArgs,
+          proxy: proxy.file,
+        },
       });
       if (entry.default) defaults.set(family, entry.kind);
     }

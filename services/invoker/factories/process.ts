@@ -67,15 +67,16 @@ export function createProcessFactory(options: ProcessFactoryOptions): ContainerF
       ]);
       const homeDir = join(options.stateDir, opts.name);
       mkdirSync(homeDir, { recursive: true });
+      const args = [...command.args, ...(command.memoryArgs?.(opts.memoryMB) ?? [])];
       const argv = sandbox
         ? [
             sandbox,
             ...bwrapArgs({ interpreter, proxyFile: command.proxy, homeDir }),
             interpreter.path,
-            ...command.args,
+            ...args,
             sandboxedProxyPath(command.proxy),
           ]
-        : [interpreter.path, ...command.args, command.proxy];
+        : [interpreter.path, ...args, command.proxy];
       for (let attempt = 1; ; attempt++) {
         const port = await freeLoopbackPort();
         const env = {

@@ -5,9 +5,12 @@
  *   POST /run  {value, namespace, action_name, ...}       each activation
  * Dependency-free on purpose: it runs with bare `node` inside a sandbox or a minimal container.
  */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 
 const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
 const PORT = Number(process.env.__OW_PROXY_PORT ?? 8080);
@@ -72,16 +75,78 @@ function loadAction(code, main) {
   return /** @type {ActionMain} */ (candidate);
 }
 
+/**
+ * Extracts a zip archive (stored or deflated entries) into dir. Small on purpose: the proxy has no
+ * dependencies, and action archives are plain `zip -r` output.
+ * @param {Buffer} zip
+ * @param {string} dir
+ */
+function unzip(zip, dir) {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('the action archive is not a zip file (no end of central directory)');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50)
+      throw new Error('the action zip has a corrupt central directory');
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + extraLength + commentLength;
+    const target = resolve(dir, name);
+    if (!target.startsWith(dir + sep))
+      throw new Error(`the action zip entry '${name}' points outside the archive`);
+    if (name.endsWith('/')) {
+      mkdirSync(target, { recursive: true });
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      throw new Error(`the action zip entry '${name}' uses unsupported compression method ${method}`);
+    }
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + compressed);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, method === 8 ? inflateRawSync(data) : data);
+  }
+}
+
+/**
+ * A zip action: the archive's package.json `main` (or index.js) is required as a CommonJS module,
+ * as OpenWhisk's nodejs runtime does.
+ * @param {string} base64
+ * @param {string} main
+ * @returns {ActionMain}
+ */
+function loadZipAction(base64, main) {
+  const dir = mkdtempSync(join(tmpdir(), 'action-'));
+  unzip(Buffer.from(base64, 'base64'), dir);
+  let entry = 'index.js';
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    if (typeof pkg.main === 'string') entry = pkg.main;
+  } catch {
+    // No readable package.json: index.js.
+  }
+  const exported = createRequire(join(dir, 'package.json'))(resolve(dir, entry));
+  const fn = typeof exported?.[main] === 'function' ? exported[main] : exported;
+  if (typeof fn !== 'function')
+    throw new Error(`the zip action's ${entry} exports no function named '${main}'`);
+  return fn;
+}
+
 /** @param {Record<string, unknown>} value */
 function init(value) {
-  if (value.binary)
-    throw new Error('zip actions are not supported yet by this runtime; send the code as text');
   if (typeof value.code !== 'string' || value.code.trim() === '') throw new Error('the action has no code');
   const env = value.env;
   if (env && typeof env === 'object') {
     for (const [k, v] of Object.entries(env)) process.env[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
-  actionMain = loadAction(value.code, typeof value.main === 'string' && value.main ? value.main : 'main');
+  const main = typeof value.main === 'string' && value.main ? value.main : 'main';
+  actionMain = value.binary ? loadZipAction(value.code, main) : loadAction(value.code, main);
 }
 
 /** @param {Record<string, unknown>} message */

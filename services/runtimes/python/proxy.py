@@ -5,11 +5,15 @@ POST /run {"value": params, namespace, action_name, ...} per activation. Standar
 so it runs with a bare interpreter inside a sandbox or a minimal container.
 """
 
+import base64
+import io
 import json
 import os
 import sys
+import tempfile
 import threading
 import traceback
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX"
@@ -31,9 +35,23 @@ def write_sentinels():
         stream.flush()
 
 
+def unpack_zip(code):
+    """A zip action: its __main__.py is the code; the archive's other modules are importable."""
+    target = tempfile.mkdtemp(prefix="action-")
+    try:
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(code))) as archive:
+            archive.extractall(target)
+    except (ValueError, zipfile.BadZipFile) as err:
+        raise ValueError("the action archive is not a valid base64 zip file: %s" % err)
+    entry = os.path.join(target, "__main__.py")
+    if not os.path.isfile(entry):
+        raise ValueError("the zip action has no __main__.py at its top level")
+    sys.path.insert(0, target)
+    with open(entry, encoding="utf-8") as f:
+        return f.read(), entry
+
+
 def load_action(value):
-    if value.get("binary"):
-        raise ValueError("zip actions are not supported yet by this runtime; send the code as text")
     code = value.get("code")
     if not isinstance(code, str) or not code.strip():
         raise ValueError("the action has no code")
@@ -41,8 +59,11 @@ def load_action(value):
     for key, val in env.items():
         os.environ[key] = val if isinstance(val, str) else json.dumps(val)
     main = value.get("main") or "main"
-    scope = {"__name__": "__main__"}
-    exec(compile(code, value.get("name") or "action", "exec"), scope)
+    filename = value.get("name") or "action"
+    if value.get("binary"):
+        code, filename = unpack_zip(code)
+    scope = {"__name__": "__main__", "__file__": filename}
+    exec(compile(code, filename, "exec"), scope)
     fn = scope.get(main)
     if not callable(fn):
         raise ValueError("the action code has no function named '%s'" % main)

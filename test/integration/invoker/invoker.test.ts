@@ -142,6 +142,15 @@ describe('invoker with process containers', () => {
     expect(annotation(broken, 'initTime')).toEqual(expect.any(Number));
   });
 
+  it('bounds a nodejs action’s heap by its memory limit', async () => {
+    const code = `function main() { const hog = []; for (;;) hog.push(new Array(1e5).fill(hog.length)); }`;
+    const a = await invoker.invoke(message({ code, limits: { memory: 128, timeout: 20_000 } }));
+    expect(a.response.result).toEqual({
+      error: 'The action did not produce a valid response and exited unexpectedly.',
+    });
+    expect(a.logs.join('\n')).toContain('heap');
+  });
+
   it('runs python actions with __OW_* environment', async () => {
     const code = `import os
 def main(args):

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeBwrap } from '../../../services/invoker/factories/sandbox.ts';
+import { zipBase64 } from '../runtimes/proxy-process.ts';
 import { message, startTestInvoker, type TestInvoker } from './harness.ts';
 
 const REPO_FILE = resolve(import.meta.dirname, '../../../package.json');
@@ -63,6 +64,18 @@ describe.skipIf(!bwrap)(`bubblewrap sandbox ${reason ?? ''}`, () => {
       message({ name: 'writer', code: PEEK, params: { read: ['/tmp/marker'] } }),
     );
     expect(again.response.result?.seen).toEqual({ '/tmp/marker': 'mine' });
+  });
+
+  it('runs a zip action unpacked in the container’s private /tmp', async () => {
+    const code = zipBase64({
+      'index.js':
+        "exports.main = () => ({ dir: __dirname.startsWith('/tmp/action-'), pkg: require('./package.json').name });",
+      'package.json': '{"name": "zipped"}',
+    });
+    const msg = message({ code });
+    msg.action.exec.binary = true;
+    const a = await invoker.invoke(msg);
+    expect(a.response.result).toEqual({ dir: true, pkg: 'zipped' });
   });
 
   it('runs python actions inside the sandbox with the interpreter bound read-only', async () => {

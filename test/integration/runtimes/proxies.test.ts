@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ProxyProcess, PYTHON, startProxy } from './proxy-process.ts';
+import { type ProxyProcess, PYTHON, startProxy, zipBase64 } from './proxy-process.ts';
 
 const RUNTIMES = resolve(import.meta.dirname, '../../../services/runtimes');
 const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
@@ -15,6 +15,8 @@ interface Runtime {
   notADict: string;
   customMain: string;
   syntaxError: string;
+  /** A zip action doubling args.n through a second module. */
+  zip: Record<string, string>;
 }
 
 const runtimes: Runtime[] = [
@@ -31,6 +33,11 @@ const runtimes: Runtime[] = [
     notADict: `function main() { return 42; }`,
     customMain: `function niam(a) { return { via: 'niam', n: a.n + 1 }; }`,
     syntaxError: `function main( {`,
+    zip: {
+      'package.json': '{"main": "lib/entry.js"}',
+      'lib/entry.js': "const double = require('./helper'); exports.main = (a) => ({ zipped: double(a.n) });",
+      'lib/helper.js': 'module.exports = (n) => n * 2;',
+    },
   },
   {
     name: 'python',
@@ -46,6 +53,10 @@ def main(args):
     notADict: `def main(args):\n    return 42\n`,
     customMain: `def niam(a):\n    return {'via': 'niam', 'n': a['n'] + 1}\n`,
     syntaxError: `def main(:\n`,
+    zip: {
+      '__main__.py': 'from helper import double\ndef main(a):\n    return {"zipped": double(a["n"])}\n',
+      'helper.py': 'def double(n):\n    return n * 2\n',
+    },
   },
 ];
 
@@ -148,13 +159,27 @@ describe.each(runtimes)('$name action proxy', (rt) => {
     expect((await p.post('/run', runMessage)).status).toBe(403);
   });
 
-  it('rejects zip (binary) actions with a clear message', async () => {
+  it('runs zip (binary) actions with their modules, and rejects a broken archive', async () => {
     const p = await start();
     const init = await p.post('/init', {
-      value: { name: 'z', main: 'main', code: 'UEsDBA==', binary: true },
+      value: { name: 'z', main: 'main', code: zipBase64(rt.zip), binary: true },
     });
-    expect(init.status).toBe(502);
-    expect(String(init.body.error)).toContain('zip actions are not supported yet');
+    expect(init.status).toBe(200);
+    expect(await p.post('/run', { ...runMessage, value: { n: 21 } })).toEqual({
+      status: 200,
+      body: { zipped: 42 },
+    });
+
+    const q = await startProxy(rt.argv);
+    try {
+      const bad = await q.post('/init', {
+        value: { name: 'z', main: 'main', code: 'bm90IGEgemlw', binary: true },
+      });
+      expect(bad.status).toBe(502);
+      expect(String(bad.body.error)).toMatch(/^Initialization has failed due to: .*zip/s);
+    } finally {
+      await q.close();
+    }
   });
 });
 

@@ -66,3 +66,13 @@ export async function startProxy(argv: string[], env: Record<string, string> = {
     },
   };
 }
+
+/** A deflated zip, as `zip -r` or `wsk action create x.zip` produce, base64-encoded. */
+export function zipBase64(files: Record<string, string>): string {
+  const script =
+    'import base64,io,json,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,"w",zipfile.ZIP_DEFLATED)\n' +
+    'for k,v in json.load(sys.stdin).items(): z.writestr(k,v)\nz.close()\nprint(base64.b64encode(b.getvalue()).decode())';
+  return execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(files) })
+    .toString()
+    .trim();
+}
