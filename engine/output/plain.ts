@@ -4,7 +4,14 @@
  */
 import { type Recap, type TaskFailure, tail } from '../runner/recap.ts';
 import { unifiedDiff } from './diff.ts';
-import type { PlaybookRef, PlayRef, Reporter, TaskRef, TaskResult } from './reporter.ts';
+import {
+  type PlaybookRef,
+  type PlayRef,
+  type Reporter,
+  statusWord,
+  type TaskRef,
+  type TaskResult,
+} from './reporter.ts';
 import { type Sink, stdoutSink } from './sink.ts';
 
 export interface PlainOptions {
@@ -111,7 +118,7 @@ export class PlainReporter implements Reporter {
     this.header(task, task.kind === 'handler' ? 'RUNNING HANDLER' : 'TASK');
     const time = this.verbose > 0 ? ` (${durationMs} ms)` : '';
     const once = task.runOnce ? ' (run once)' : '';
-    const status = result.status === 'skipped' ? 'skipping' : result.status;
+    const status = statusWord(result);
     const showMsg = result.msg && (result.status === 'failed' || this.verbose > 0);
     this.line(`${status}: [${host}]${once}${time}${showMsg ? ` => ${result.msg}` : ''}`);
     if (result.status === 'failed') {

@@ -16,6 +16,7 @@ import { RunJournal } from './journal.ts';
 import type { Handler, Play, Playbook, Task } from './playbook.ts';
 import { type Recap, RecapBuilder } from './recap.ts';
 import { taskSelected } from './tags.ts';
+import { validatePlaybook } from './validate.ts';
 
 export interface TransportSource {
   get(host: Host): Transport;
@@ -345,38 +346,4 @@ function limitHosts(inventory: Inventory, limit: string): Set<string> {
     );
   }
   return hosts;
-}
-
-/** Catches mistakes before anything runs: a notify naming no handler, a malformed serial. */
-function validatePlaybook(playbook: Playbook): void {
-  if (!playbook || !Array.isArray(playbook.plays)) {
-    throw new PlaybookError(
-      `playbook "${playbook?.name}" has no "plays" list; build it with definePlaybook()`,
-    );
-  }
-  for (const play of playbook.plays) {
-    const where = `playbook "${playbook.name}", play "${play.name}"`;
-    if (typeof play.hosts !== 'string' || play.hosts === '') {
-      throw new PlaybookError(`${where}: "hosts" must be a host pattern such as "all" or "controllers"`);
-    }
-    batchSize(play.serial, 1, play.name);
-    const handlers = new Set((play.handlers ?? []).map((h) => h.name));
-    for (const task of [...play.tasks, ...(play.handlers ?? [])]) {
-      if (!task.run?.module || typeof task.run.module.run !== 'function') {
-        throw new PlaybookError(
-          `${where}, task "${task.name}": "run" is not a module call; use a module factory such as command({...})`,
-        );
-      }
-    }
-    for (const task of play.tasks) {
-      for (const name of task.notify ?? []) {
-        if (!handlers.has(name)) {
-          throw new PlaybookError(
-            `${where}, task "${task.name}" notifies handler "${name}", but the play has no handler of that name ` +
-              `(handlers: ${[...handlers].join(', ') || 'none'})`,
-          );
-        }
-      }
-    }
-  }
 }
