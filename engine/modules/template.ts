@@ -32,11 +32,29 @@ export interface TemplateArgs extends FileAttributes {
 }
 
 const handlebars = Handlebars.create();
-handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
-handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-handlebars.registerHelper('join', (list: unknown, separator: unknown) =>
-  Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ',') : '',
+interface HelperOptions {
+  loc?: { start?: { line?: number } };
+}
+
+/** Strict mode does not reach helper arguments: an undefined one must still fail, not render ''. */
+function defined(helper: string, value: unknown, options: HelperOptions): unknown {
+  if (value === undefined) {
+    throw new Error(`the argument of ${helper} at line ${options.loc?.start?.line ?? '?'} is not defined`);
+  }
+  return value;
+}
+
+handlebars.registerHelper('json', (value: unknown, options: HelperOptions) =>
+  JSON.stringify(defined('json', value, options)),
 );
+handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+handlebars.registerHelper('join', (list: unknown, ...rest: unknown[]) => {
+  // Handlebars passes its options last, so a call without a separator has only (list, options).
+  const options = rest.pop() as HelperOptions;
+  const items = defined('join', list, options);
+  if (!Array.isArray(items)) throw new Error(`join at line ${options.loc?.start?.line ?? '?'} needs a list`);
+  return items.join(typeof rest[0] === 'string' ? rest[0] : ',');
+});
 
 /** Handlebars names only the last path segment; read the whole expression at the error position. */
 function missingVariable(source: string, err: unknown): { name: string; line: number } | undefined {

@@ -25,12 +25,12 @@ describe('template', () => {
   it('renders host vars plus extra vars without HTML escaping, idempotently', async () => {
     const src = await tpl(
       'app.hbs',
-      'db={{db.host}}:{{db.port}} who={{who}} list={{join controllers ","}} {{json controllers}}\n',
+      'db={{db.host}}:{{db.port}} who={{who}} list={{join controllers}} {{join controllers " "}} {{json controllers}}\n',
     );
     const dest = `${h.dir}/out/app.conf`;
     const res = await h.run(template({ src, dest, vars: { who: '<a&b>' } }));
     expect(res.status).toBe('changed');
-    expect(await readFile(dest, 'utf8')).toBe('db=db0:5984 who=<a&b> list=c0,c1 ["c0","c1"]\n');
+    expect(await readFile(dest, 'utf8')).toBe('db=db0:5984 who=<a&b> list=c0,c1 c0 c1 ["c0","c1"]\n');
     expect((await h.run(template({ src, dest, vars: { who: '<a&b>' } }))).status).toBe('ok');
   });
 
@@ -41,6 +41,15 @@ describe('template', () => {
     expect(res.msg).toContain(`template ${src} line 2: variable "db.missing.port" is not defined`);
     expect(res.msg).toContain('host testhost');
     expect(await h.transport.stat(`${h.dir}/x`)).toBeUndefined();
+  });
+
+  it('fails on an undefined helper argument instead of rendering nothing', async () => {
+    const src = await tpl('helper.hbs', 'a\nlist={{json nothing}}\n');
+    const res = await h.run(template({ src, dest: `${h.dir}/h` }));
+    expect(res.status).toBe('failed');
+    expect(res.msg).toContain(
+      `template ${src} cannot be rendered: the argument of json at line 2 is not defined`,
+    );
   });
 
   it('supports eq in conditions', async () => {
