@@ -16,7 +16,7 @@ import { type Sink, stdoutSink } from './sink.ts';
 
 export interface PlainOptions {
   out?: Sink;
-  /** -v: module log lines, skip reasons, diffs, timings. */
+  /** -v: module log lines, skip reasons, diffs, timings; -vv: every command's output too. */
   verbose?: number;
   /** --diff: unified diffs of what changed. */
   diff?: boolean;
@@ -121,7 +121,8 @@ export class PlainReporter implements Reporter {
     const status = statusWord(result);
     const showMsg = result.msg && (result.status === 'failed' || this.verbose > 0);
     this.line(`${status}: [${host}]${once}${time}${showMsg ? ` => ${result.msg}` : ''}`);
-    if (result.status === 'failed') {
+    // -vv shows what every command printed, not only failing ones.
+    if (result.status === 'failed' || this.verbose > 1) {
       for (const detail of commandDetails(result.command, tail(result.stdout), tail(result.stderr))) {
         this.line(detail);
       }

@@ -98,6 +98,28 @@ describe('plain output', () => {
     expect(s.text()).toMatch(/changed: \[h1\] \(\d+ ms\) => \/etc\/svc.conf updated/);
     expect(s.text()).not.toContain('hunter2');
   });
+
+  it('-vv adds the output of commands that succeeded', async () => {
+    const echo = definePlaybook({
+      name: 'echo',
+      plays: [{ name: 'p', hosts: 'all', tasks: [{ name: 'say', run: sh('echo hello-from-task') }] }],
+    });
+    const output = async (verbose: number) => {
+      const s = sink();
+      const reporter = new PlainReporter({ out: s.out, verbose });
+      await runPlaybooks([echo], {
+        inventory: inventory({ all: ['h1'] }),
+        transports: transports(),
+        reporter,
+      });
+      return s.text();
+    };
+    expect(await output(2)).toContain('changed: [h1]');
+    expect(await output(2)).toMatch(
+      / {2}command: echo hello-from-task\n {2}stdout \(tail\):\n {4}hello-from-task\n/,
+    );
+    expect(await output(1)).not.toContain('stdout (tail)');
+  });
 });
 
 describe('JSON output', () => {

@@ -133,7 +133,12 @@ const shModule: Module<{ cmd: string }> = {
         exitCode: res.exitCode,
       };
     }
-    return { status: 'changed', stdout: res.stdout, data: { stdout: res.stdout.trim() } };
+    return {
+      status: 'changed',
+      command: res.command,
+      stdout: res.stdout,
+      data: { stdout: res.stdout.trim() },
+    };
   },
 };
 
