@@ -229,10 +229,10 @@ class ProcessContainer implements Container {
       const text = await res.body.text();
       return { status: res.statusCode, body: parseJson(text) };
     } catch (err) {
-      if (timedOut) throw new ContainerTimeoutError(this.name, timeoutMs);
-      // The connection broke: the proxy died (or is about to); never reuse it.
+      // Timed out (killed above) or the connection broke (the proxy died or is about to): never reuse it.
       this.kill();
       await this.exited;
+      if (timedOut) throw new ContainerTimeoutError(this.name, timeoutMs);
       throw new ContainerExitedError(this.name, `${this.exitDetail} (${(err as Error).message})`);
     } finally {
       clearTimeout(timer);

@@ -240,7 +240,8 @@ const server = createServer(async (req, res) => {
   });
 });
 
-server.keepAliveTimeout = 600_000;
+// The invoker keeps one connection per container for its whole life; it decides when to close it.
+server.keepAliveTimeout = 0;
 server.listen(PORT, HOST);
 server.on('error', (err) => {
   console.error(`action proxy cannot listen on ${HOST}:${PORT}: ${err.message}`);
