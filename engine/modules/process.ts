@@ -28,7 +28,7 @@ import { revealDeep } from './reveal.ts';
 export interface ProcessArgs {
   /** Service name: names the default pid/log files and identifies the supervisor. */
   name: string;
-  /** The program and its arguments. */
+  /** The program and its arguments (may be empty for state stopped). */
   command: string[];
   cwd?: string;
   env?: Record<string, string | Secret>;
@@ -208,8 +208,9 @@ function describe(status: ProcessStatus): string {
 }
 
 async function runProcess(args: ProcessArgs, ctx: ModuleContext): Promise<ModuleResult> {
-  if (args.command.length === 0)
+  if (args.command.length === 0 && args.state !== 'stopped') {
     return failed(`process ${args.name} on host ${ctx.host.name} needs a command to run`);
+  }
   const r = resolve(args, ctx);
   const status = await processStatus(ctx.transport, r.pidFile, args.name);
   const data = { pidFile: r.pidFile, logFile: r.logFile, configHash: r.hash };
