@@ -11,6 +11,7 @@ import { loop } from './lib/loop.ts';
 export default definePlaybook({
   name: 'wipe',
   description: 'delete and recreate whisks and activations (destroys data)',
+  destructive: 'deletes every action, trigger, rule, package and activation record',
   plays: [
     {
       name: 'wipe entities and activations',

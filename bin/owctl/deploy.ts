@@ -2,13 +2,12 @@
  * `owctl deploy ENV`: setup, couchdb, initdb, [wipe,] apigateway, openwhisk, postdeploy — from
  * nothing to a working platform, or a no-op when it is already as configured.
  */
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { loadEnvironment } from '../../engine/inventory/index.ts';
 import { authFile, readAuthKeys } from '../../playbooks/lib/secrets.ts';
 import { apiHost } from '../../playbooks/lib/topology.ts';
 import { wskpropsFile } from '../../playbooks/lib/wskprops.ts';
-import { UsageError } from './errors.ts';
+import { confirmDestruction } from './confirm.ts';
 import { addRunOptions, type PlaybookCliOptions, runCommandPlaybooks } from './playbook.ts';
 
 export const DEPLOY_PLAYBOOKS = ['setup', 'couchdb', 'initdb', 'apigateway', 'openwhisk', 'postdeploy'];
@@ -16,22 +15,6 @@ export const DEPLOY_PLAYBOOKS = ['setup', 'couchdb', 'initdb', 'apigateway', 'op
 interface DeployOptions extends PlaybookCliOptions {
   wipe?: boolean;
   yes?: boolean;
-}
-
-/** Destroying data needs the user's word: --yes, or typing the environment's name on a terminal. */
-export async function confirmDestruction(env: string, what: string, yes?: boolean): Promise<void> {
-  if (yes) return;
-  if (!process.stdin.isTTY) {
-    throw new UsageError(
-      `${what} in environment ${env} destroys data; pass --yes to confirm (no terminal to ask on)`,
-    );
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(
-    `${what} in environment "${env}" destroys data. Type the environment name to go on: `,
-  );
-  rl.close();
-  if (answer.trim() !== env) throw new UsageError('not confirmed; nothing was changed');
 }
 
 async function printSummary(envArg: string, extraVars: string[]): Promise<void> {

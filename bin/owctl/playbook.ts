@@ -17,6 +17,7 @@ import type { Playbook } from '../../engine/runner/playbook.ts';
 import { exitCodeFor } from '../../engine/runner/recap.ts';
 import { runPlaybooks } from '../../engine/runner/runner.ts';
 import { TransportPool } from '../../engine/transports/pool.ts';
+import { confirmDestruction } from './confirm.ts';
 import { UsageError } from './errors.ts';
 
 export const PLAYBOOKS_DIR = fileURLToPath(new URL('../../playbooks/', import.meta.url));
@@ -74,7 +75,19 @@ export function registerPlaybookCommand(program: Command): void {
       '<playbooks...>',
       `playbook names (${listPlaybooks().join(', ') || 'see playbooks/'}) or paths to .ts files`,
     );
-  addRunOptions(command).action(async (names: string[], options: PlaybookCliOptions) => {
+  command.option('-y, --yes', 'do not ask before running a playbook that destroys data (wipe)');
+  addRunOptions(command).action(async (names: string[], options: PlaybookCliOptions & { yes?: boolean }) => {
+    if (!options.check) {
+      for (const name of names) {
+        const playbook = await loadPlaybook(name);
+        if (playbook.destructive)
+          await confirmDestruction(
+            options.inventory,
+            `playbook ${name} (${playbook.destructive})`,
+            options.yes,
+          );
+      }
+    }
     process.exitCode = await runCommandPlaybooks(names, options);
   });
 }

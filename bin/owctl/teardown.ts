@@ -1,6 +1,6 @@
 /** `owctl teardown ENV [--purge]`: stop this environment's services; --purge deletes its data too. */
 import type { Command } from 'commander';
-import { confirmDestruction } from './deploy.ts';
+import { confirmDestruction } from './confirm.ts';
 import { addRunOptions, type PlaybookCliOptions, runCommandPlaybooks } from './playbook.ts';
 
 export function registerTeardownCommand(program: Command): void {

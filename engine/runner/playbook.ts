@@ -51,6 +51,8 @@ export interface Play {
 export interface Playbook {
   name: string;
   description?: string;
+  /** Set on playbooks that destroy data (wipe): the CLI asks for confirmation unless --yes. */
+  destructive?: string;
   plays: Play[];
 }
 
