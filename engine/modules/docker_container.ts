@@ -7,6 +7,7 @@
  */
 import type Dockerode from 'dockerode';
 import {
+  type ContainerSpec,
   type ContainerSpecArgs,
   changedKeys,
   containerSpec,
@@ -35,22 +36,28 @@ export interface DockerContainerArgs extends ContainerSpecArgs {
 }
 
 async function runDockerContainer(args: DockerContainerArgs, ctx: ModuleContext): Promise<ModuleResult> {
+  let spec: ContainerSpec | undefined;
+  if ((args.state ?? 'started') !== 'absent') {
+    if (!args.image) return failed(`docker_container ${args.name}: image is required unless state is absent`);
+    try {
+      spec = containerSpec(args, args.image);
+    } catch (err) {
+      return failed(errorMessage(err));
+    }
+  }
   let engine: HostEngine | undefined;
   try {
     engine = await dockerEngineFor(ctx.host);
-    return await converge(engine, args, ctx);
+    return await converge(engine, args, spec, ctx);
   } catch (err) {
-    const where = engine?.address ?? 'the docker host';
-    const cause = (err as { statusCode?: number }).statusCode
-      ? engineFailure(err, where, `manage container ${args.name}`)
-      : undefined;
-    return failed(cause ?? `docker_container ${args.name} on host ${ctx.host.name}: ${errorMessage(err)}`);
+    return failed(engineFailure(err, engine, `manage container ${args.name} for host ${ctx.host.name}`));
   }
 }
 
 async function converge(
   engine: HostEngine,
   args: DockerContainerArgs,
+  spec: ContainerSpec | undefined,
   ctx: ModuleContext,
 ): Promise<ModuleResult> {
   const { docker } = engine;
@@ -71,8 +78,7 @@ async function converge(
     );
   }
 
-  if (!args.image) return failed(`docker_container ${args.name}: image is required unless state is absent`);
-  const spec = containerSpec(args, args.image);
+  if (!spec || !args.image) throw new Error(`docker_container ${args.name}: no desired config`);
   const image = await unlessMissing(docker.getImage(args.image).inspect());
   if (!image && !ctx.check) {
     return failed(

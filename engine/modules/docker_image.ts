@@ -70,7 +70,7 @@ async function runDockerImage(args: DockerImageArgs, ctx: ModuleContext): Promis
     });
   } catch (err) {
     const output = (err as { output?: string[] }).output;
-    return failed(engineFailure(err, engine?.address ?? 'the docker host', `make image ${ref} present`), {
+    return failed(engineFailure(err, engine, `make image ${ref} present`), {
       stdout: output ? tail(output.join('\n')) : undefined,
     });
   }

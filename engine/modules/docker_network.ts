@@ -68,7 +68,7 @@ async function runDockerNetwork(args: DockerNetworkArgs, ctx: ModuleContext): Pr
     });
     return changed(`${current ? 'recreated' : 'created'} network ${args.name}`, { id: created.id });
   } catch (err) {
-    return failed(engineFailure(err, engine?.address ?? 'the docker host', `manage network ${args.name}`));
+    return failed(engineFailure(err, engine, `manage network ${args.name}`));
   }
 }
 

@@ -33,14 +33,15 @@ export class DockerTransport implements Transport {
 
   constructor(
     readonly hostName: string,
-    private readonly docker: Dockerode,
+    /** The engine the container runs on; resolved on first use. */
+    private readonly engine: () => Promise<Dockerode>,
     private readonly options: DockerTransportOptions,
   ) {}
 
   async connect(): Promise<void> {
     let info: Dockerode.ContainerInspectInfo;
     try {
-      info = await this.docker.getContainer(this.options.container).inspect();
+      info = await (await this.engine()).getContainer(this.options.container).inspect();
     } catch (err) {
       throw new UnreachableError(this.hostName, this.engineProblem(err));
     }
@@ -85,7 +86,7 @@ export class DockerTransport implements Transport {
     const output = new OutputCollector(options);
     const become = options.become ?? this.options.become ?? false;
     try {
-      const res = await execInContainer(this.docker, this.options.container, {
+      const res = await execInContainer(await this.engine(), this.options.container, {
         cmd: ['sh', '-c', script],
         user: become ? 'root' : this.options.user,
         stdin: options.stdin === undefined ? undefined : Buffer.from(options.stdin),

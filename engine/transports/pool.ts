@@ -3,7 +3,8 @@
  * The kind comes from ansible_connection (default ssh, or local for localhost-like names).
  */
 
-import { dockerClient } from '../docker/client.ts';
+import type Dockerode from 'dockerode';
+import { dockerEngineFor } from '../docker/host.ts';
 import type { Host } from '../inventory/types.ts';
 import { DockerTransport } from './docker.ts';
 import { LocalTransport } from './local.ts';
@@ -40,8 +41,12 @@ export function createTransport(host: Host): Transport {
     case 'ssh':
       return new SshTransport(sshSettingsFor(host));
     case 'docker': {
-      const engine = (vars.docker as { host?: string } | undefined)?.host;
-      return new DockerTransport(host.name, dockerClient({ host: engine }), {
+      let engine: Promise<Dockerode> | undefined;
+      const resolveEngine = () => {
+        engine ??= dockerEngineFor(host).then((e) => e.docker);
+        return engine;
+      };
+      return new DockerTransport(host.name, resolveEngine, {
         container: String(vars.ansible_host ?? host.name),
         user: typeof vars.ansible_user === 'string' ? vars.ansible_user : undefined,
         become,

@@ -22,7 +22,7 @@ describe.skipIf(reason !== undefined)('docker_container against a real docker en
     base = {
       name,
       image: await ensureTestImage(),
-      command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'],
+      command: ['sh', '-c', 'trap "exit 0" TERM; sleep 100000 & wait'],
       env: { MODE: 'one' },
       network_mode: 'none',
       labels: { 'owctl.test': 'yes' },

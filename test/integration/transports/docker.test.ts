@@ -22,7 +22,7 @@ describe.skipIf(reason !== undefined)('docker transport into a running container
     const container = await docker.createContainer({
       name,
       Image: image,
-      Cmd: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'],
+      Cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 100000 & wait'],
       User: 'nobody',
       HostConfig: { NetworkMode: 'none' },
     });
