@@ -38,6 +38,8 @@ describe.skipIf(reason !== undefined)('docker modules on an ssh host use its eng
     const [h1] = await ensureTestHosts(1);
     const res = await runOn(sshInventoryHost(h1!, { ansible_port: 2222 }), dockerNetwork({ name: network }));
     expect(res.status).toBe('failed');
-    expect(res.msg).toMatch(/docker engine at ssh:\/\/root@10\.213\.0\.11:2222 .*: connection refused by 10\.213\.0\.11:2222/);
+    expect(res.msg).toMatch(
+      /docker engine at ssh:\/\/root@10\.213\.0\.11:2222 .*: connection refused by 10\.213\.0\.11:2222/,
+    );
   });
 });
