@@ -20,7 +20,12 @@ export const Messages = {
   abnormalInit: 'The action did not initialize and exited unexpectedly.',
   notADictionary: 'The action did not return a dictionary.',
   invalidResponse: (text: string) => `The action did not produce a valid JSON response: ${text}`,
+  truncatedResponse: (bytes: number) =>
+    `The action produced a response that exceeded the allowed length: ${bytes} > ${MAX_RESULT_BYTES} bytes.`,
 } as const;
+
+/** OpenWhisk's activation result limit (1 MB). */
+export const MAX_RESULT_BYTES = 1024 * 1024;
 
 function response(status: ActivationStatus, result: Record<string, unknown>): ActivationResponse {
   return { status, statusCode: STATUS_CODES[status], success: status === 'success', result };
@@ -44,6 +49,7 @@ function bodyText(body: unknown): string {
 
 /** The proxy's /run answer: 200 + dictionary is the result; an `error` key makes it the action's own error. */
 export function classifyRun(res: ProxyResponse): ActivationResponse {
+  if (res.bytes > MAX_RESULT_BYTES) return developerError(Messages.truncatedResponse(res.bytes));
   if (res.status === 200) {
     if (!isDictionary(res.body)) return developerError(Messages.notADictionary);
     return response('error' in res.body ? 'application error' : 'success', res.body);

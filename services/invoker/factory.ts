@@ -21,6 +21,8 @@ export interface ContainerOptions {
 export interface ProxyResponse {
   status: number;
   body: unknown;
+  /** Size of the raw body in bytes (results are limited to 1 MB). */
+  bytes: number;
 }
 
 export interface Container {

@@ -76,8 +76,11 @@ export class LogCollector {
     return this.closed || (this.seen.stdout && this.seen.stderr);
   }
 
-  private line(stream: LogStream, msg: string): void {
-    if (msg === ACTIVATION_SENTINEL) {
+  private line(stream: LogStream, text: string): void {
+    // An action's last write may lack its newline; the sentinel then ends that line.
+    const msg = text.endsWith(ACTIVATION_SENTINEL) ? text.slice(0, -ACTIVATION_SENTINEL.length) : text;
+    if (msg !== text) {
+      if (msg) this.line(stream, msg);
       this.seen[stream] = true;
       if (this.complete()) this.wake();
       return;

@@ -227,7 +227,7 @@ class ProcessContainer implements Container {
         signal: abort.signal,
       });
       const text = await res.body.text();
-      return { status: res.statusCode, body: parseJson(text) };
+      return { status: res.statusCode, body: parseJson(text), bytes: Buffer.byteLength(text) };
     } catch (err) {
       // Timed out (killed above) or the connection broke (the proxy died or is about to): never reuse it.
       this.kill();

@@ -241,6 +241,10 @@ describe('invoker stem cells and pings', () => {
         busy: 0,
         status: 'up',
       });
+      // More than 3 system errors among the last 10 activations: the invoker reports itself unhealthy.
+      for (let i = 0; i < 4; i++) await invoker.invoke(message({ kind: 'cobol:1', code: 'x' }));
+      const seen = pings.length;
+      await expect.poll(() => pings.slice(seen).at(-1)?.status, { timeout: 3000 }).toBe('unhealthy');
     } finally {
       await invoker.close();
       controller.close();

@@ -21,6 +21,15 @@ describe('LogCollector', () => {
     ]);
   });
 
+  it('ends a last line written without a newline at the sentinel', async () => {
+    const c = new LogCollector();
+    c.push('stdout', `no newline${END}`);
+    c.push('stderr', END);
+    expect(strip(await c.take({ limitBytes: 1024, waitForSentinel: true, graceMs: 1000 }))).toEqual([
+      'stdout: no newline',
+    ]);
+  });
+
   it('waits for the sentinel of the slower stream', async () => {
     const c = new LogCollector();
     c.push('stdout', `a\n${END}`);
