@@ -1,5 +1,5 @@
 /** The controller itself (ansible_connection: local): commands through execa, files through node:fs. */
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { OutputCollector, signalExitCode } from './collect.ts';
 import {
@@ -79,7 +79,10 @@ export class LocalTransport implements Transport {
     const tmp = stagingPath(path);
     try {
       await mkdir(parentDir(path), { recursive: true });
-      await writeFile(tmp, data, { mode: options.mode ?? 0o644 });
+      const mode = options.mode ?? (await this.stat(path))?.mode ?? 0o644;
+      await writeFile(tmp, data);
+      // chmod after writing: the mode given at create time is filtered by the umask.
+      await chmod(tmp, mode);
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });

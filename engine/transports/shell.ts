@@ -67,19 +67,19 @@ export function parentDir(path: string): string {
 }
 
 /**
- * Reads stdin into `path` atomically: stage next to it, set the mode, rename over the target.
- * Used where the file is written by a shell (containers, SSH with become).
+ * Reads stdin into `path` atomically: stage next to it, set the mode (given, else the replaced
+ * file's, else 0644), rename over the target. Used where a shell writes the file (containers,
+ * SSH with become).
  */
-export function writeFromStdinScript(path: string, mode: number | undefined, source = '-'): string {
-  const tmp = stagingPath(path);
-  const q = quote(tmp);
-  const steps = [
-    `mkdir -p ${quote(parentDir(path))}`,
-    source === '-' ? `cat > ${q}` : `cat ${quote(source)} > ${q}`,
-    mode === undefined ? '' : `chmod ${mode.toString(8)} ${q}`,
-    `mv -f ${q} ${quote(path)}`,
-  ].filter(Boolean);
-  return `umask 022; ${steps.join(' && ')} || { rc=$?; rm -f ${q}; exit $rc; }`;
+export function writeFromStdinScript(path: string, mode: number | undefined): string {
+  const tmp = quote(stagingPath(path));
+  const dest = quote(path);
+  const chmod =
+    mode === undefined
+      ? `{ [ ! -f ${dest} ] || chmod "$(stat -c %a ${dest})" ${tmp}; }`
+      : `chmod ${mode.toString(8)} ${tmp}`;
+  const steps = [`mkdir -p ${quote(parentDir(path))}`, `cat > ${tmp}`, chmod, `mv -f ${tmp} ${dest}`];
+  return `umask 022; ${steps.join(' && ')} || { rc=$?; rm -f ${tmp}; exit $rc; }`;
 }
 
 /** `stat` without following the final symlink, in a format parseStatLine reads (GNU and busybox). */

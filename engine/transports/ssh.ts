@@ -190,9 +190,19 @@ export class SshTransport implements Transport {
                   }, options.timeoutMs + TIMEOUT_GRACE_MS);
             stream.on('data', output.stdout);
             stream.stderr.on('data', output.stderr);
-            stream.on('close', (code: number | null | undefined, signal?: string) =>
-              finish(typeof code === 'number' ? code : signalExitCode(signal), false),
-            );
+            stream.on('close', (code: number | null | undefined, signal?: string) => {
+              // sshd always reports an exit status or signal; a channel closed without one means
+              // the connection went away under the command.
+              if (typeof code !== 'number' && !signal && !settled) {
+                settled = true;
+                clearTimeout(backstop);
+                reject(
+                  new UnreachableError(this.hostName, 'the SSH connection was lost while a command ran'),
+                );
+                return;
+              }
+              finish(typeof code === 'number' ? code : signalExitCode(signal), false);
+            });
             stream.end(options.stdin);
           };
           try {

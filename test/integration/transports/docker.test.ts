@@ -61,6 +61,8 @@ describe.skipIf(reason !== undefined)('docker transport into a running container
     await ctr.writeFile('/tmp/a/b/blob', data, { mode: 0o640 });
     expect(await ctr.readFile('/tmp/a/b/blob')).toEqual(data);
     expect(await ctr.stat('/tmp/a/b/blob')).toMatchObject({ isFile: true, mode: 0o640, size: 5, uid: 65534 });
+    await ctr.writeFile('/tmp/a/b/blob', 'replaced');
+    expect(await ctr.stat('/tmp/a/b/blob')).toMatchObject({ mode: 0o640, size: 8 });
     expect(await ctr.stat('/tmp/a')).toMatchObject({ isDirectory: true });
     expect(await ctr.stat('/bin/sh')).toMatchObject({ isSymlink: true });
     expect(await ctr.readFile('/tmp/none')).toBeUndefined();

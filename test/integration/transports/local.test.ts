@@ -35,6 +35,8 @@ describe('local transport', () => {
     await local.writeFile(path, Buffer.from([0, 1, 2]), { mode: 0o600 });
     expect(await local.readFile(path)).toEqual(Buffer.from([0, 1, 2]));
     expect(await local.stat(path)).toMatchObject({ isFile: true, mode: 0o600, size: 3 });
+    await local.writeFile(path, 'replaced');
+    expect(await local.stat(path)).toMatchObject({ mode: 0o600, size: 8 });
     symlinkSync('/nonexistent', `${dir}/link`);
     expect(await local.stat(`${dir}/link`)).toMatchObject({ isSymlink: true });
     expect(await local.readFile(`${dir}/missing`)).toBeUndefined();

@@ -141,6 +141,17 @@ describe.skipIf(!available)('ssh transport against real sshd in network namespac
     await local.closeAll();
   });
 
+  it('reports a connection lost under a running command as unreachable, then reconnects', async () => {
+    const local = new TransportPool();
+    const t = local.get(sshInventoryHost(hosts[1]!));
+    // The command's parent is the sshd process serving this connection: killing it drops the link.
+    await expect(t.exec('kill -9 $PPID; sleep 2')).rejects.toThrow(
+      /unreachable: the SSH connection was lost/,
+    );
+    expect((await t.exec('echo again')).stdout).toBe('again\n');
+    await local.closeAll();
+  });
+
   it('reports a refused connection as unreachable with the reason', async () => {
     const err = await unreachable(sshInventoryHost(hosts[0]!, { ansible_port: 2222 }));
     expect(err.hostName).toBe(hosts[0]!.name);
