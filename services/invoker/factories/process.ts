@@ -66,7 +66,6 @@ export function createProcessFactory(options: ProcessFactoryOptions): ContainerF
         sandboxBinary(),
       ]);
       const homeDir = join(options.stateDir, opts.name);
-      mkdirSync(homeDir, { recursive: true });
       const args = [...command.args, ...(command.memoryArgs?.(opts.memoryMB) ?? [])];
       const argv = sandbox
         ? [
@@ -78,6 +77,8 @@ export function createProcessFactory(options: ProcessFactoryOptions): ContainerF
           ]
         : [interpreter.path, ...args, command.proxy];
       for (let attempt = 1; ; attempt++) {
+        // Each attempt starts from an empty private HOME (a failed start removes it).
+        mkdirSync(homeDir, { recursive: true });
         const port = await freeLoopbackPort();
         const env = {
           PATH: '/usr/local/bin:/usr/bin:/bin',

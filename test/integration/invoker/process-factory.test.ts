@@ -72,7 +72,7 @@ describe('process container factory', () => {
         { value: { code: `exports.main = (a) => ({ text: require('fs').readFileSync(a.p, 'utf8') })` } },
         5000,
       );
-      expect(await c.run({ value: { p: visible } }, 5000)).toEqual({
+      expect(await c.run({ value: { p: visible } }, 5000)).toMatchObject({
         status: 200,
         body: { text: 'host file' },
       });
