@@ -41,13 +41,12 @@ export function testHostsAvailable(): boolean {
 
 /** Brings up (idempotently; restarts whatever is missing) at least n test hosts; returns the first n. */
 export async function ensureTestHosts(n: number): Promise<TestHost[]> {
-  const count = Math.max(n, readHosts().length);
   try {
-    execFileSync('bash', [SCRIPT, 'up', String(count)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('bash', [SCRIPT, 'up', String(n)], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
     throw new Error(
-      `cannot start SSH test hosts with ${SCRIPT} up ${count}: ${stderr || (err as Error).message}`,
+      `cannot start SSH test hosts with ${SCRIPT} up ${n}: ${stderr || (err as Error).message}`,
     );
   }
   return readHosts().slice(0, n);
