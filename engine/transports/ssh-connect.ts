@@ -129,6 +129,9 @@ export function describeSshFailure(
     case 'ECONNRESET':
       return `connection reset by ${where} during the SSH handshake`;
   }
+  if (/passphrase/i.test(err.message)) {
+    return `private key ${keyFile} is encrypted; add it to ssh-agent (ssh-add ${keyFile}) and leave ansible_ssh_private_key_file unset`;
+  }
   if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
     return `timed out after ${s.connectTimeoutMs / 1000}s connecting to ${where}; check ansible_host/ansible_port, or raise ansible_ssh_timeout`;
   }
