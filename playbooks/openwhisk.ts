@@ -4,11 +4,12 @@
  * instead of as a /ping timeout.
  */
 import { http } from '../engine/modules/http.ts';
+import { waitFor } from '../engine/modules/wait_for.ts';
 import { definePlaybook } from '../engine/runner/playbook.ts';
 import { Secret } from '../engine/secret.ts';
 import { loop } from './lib/loop.ts';
 import { serviceTasks } from './lib/service.ts';
-import { dbUrlWithCredentials } from './lib/topology.ts';
+import { dbUrlWithCredentials, servicesOn, topology } from './lib/topology.ts';
 
 const DATABASES = ['subjects', 'whisks', 'activations'];
 
@@ -37,5 +38,26 @@ export default definePlaybook({
       ],
     },
     { name: 'invokers', hosts: 'invokers', tasks: serviceTasks('invoker') },
+    {
+      name: 'cluster',
+      hosts: 'controllers',
+      tasks: [
+        {
+          name: 'controllers see every invoker healthy',
+          tags: ['controller', 'invoker'],
+          run: loop(
+            (ctx) => servicesOn(ctx.inventory, ctx.host, 'controller'),
+            (svc, ctx) =>
+              waitFor({
+                url: `${svc.url}/invokers/healthy/count`,
+                bodyIncludes: String(topology(ctx.inventory).invokers.length),
+                delayMs: 200,
+                timeoutMs: 30_000,
+              }),
+            (svc) => svc.name,
+          ),
+        },
+      ],
+    },
   ],
 });

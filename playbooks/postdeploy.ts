@@ -4,6 +4,7 @@
  */
 import { copy } from '../engine/modules/copy.ts';
 import type { ModuleContext } from '../engine/modules/module.ts';
+import { waitFor } from '../engine/modules/wait_for.ts';
 import { definePlaybook } from '../engine/runner/playbook.ts';
 import { catalogPackages } from '../services/catalog/catalog.ts';
 import { onController } from './lib/delegate.ts';
@@ -31,6 +32,16 @@ export default definePlaybook({
       name: 'catalog and smoke test',
       hosts: 'edge:apigateway',
       tasks: [
+        {
+          name: 'API answers through the gateway',
+          runOnce: true,
+          run: waitFor((ctx) => ({
+            url: `${apiHost(ctx.inventory)}/api/v1`,
+            status: 200,
+            delayMs: 200,
+            timeoutMs: 30_000,
+          })),
+        },
         {
           name: 'catalog packages',
           runOnce: true,

@@ -41,13 +41,15 @@ export interface ServiceHealthyArgs {
   logFile: string;
   configFile: string;
   timeoutMs?: number;
+  /** Any HTTP answer means up (the gateway answers 503 itself until a controller is up). */
+  anyStatus?: boolean;
 }
 
-async function answers(url: string): Promise<string | undefined> {
+async function answers(url: string, anyStatus = false): Promise<string | undefined> {
   try {
     const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
     await res.body.text();
-    return res.statusCode < 500 ? undefined : `HTTP ${res.statusCode}`;
+    return res.statusCode < 500 || anyStatus ? undefined : `HTTP ${res.statusCode}`;
   } catch (err) {
     return (err as Error).message;
   }
@@ -65,7 +67,7 @@ const serviceHealthyModule: Module<ServiceHealthyArgs> = {
     const deadline = Date.now() + (args.timeoutMs ?? 30_000);
     let last: string | undefined = 'not tried';
     while (Date.now() < deadline) {
-      last = await answers(args.url);
+      last = await answers(args.url, args.anyStatus);
       if (last === undefined) return ok(`${args.service} answers ${args.url}`);
       if (ctx.check) break; // a service not started in check mode is expected
       await new Promise((r) => setTimeout(r, 150));

@@ -92,6 +92,7 @@ export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
             url: healthUrl(svc),
             logFile: files.log,
             configFile: files.config,
+            anyStatus: svc.role === 'gateway',
           });
         },
         (s) => s.name,

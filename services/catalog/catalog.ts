@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadRuntimeManifest, requireKind } from '../runtimes/manifest.ts';
 
 export interface CatalogAction {
   name: string;
@@ -34,13 +35,15 @@ const utils: Record<string, string> = {
 };
 
 export function catalogPackages(): CatalogPackage[] {
+  // The concrete default kind, as the controller stores it, so a redeploy finds nothing to change.
+  const nodejs = requireKind(loadRuntimeManifest(), 'nodejs:default').kind;
   return [
     {
       name: 'utils',
       description: 'Building blocks that format and assemble data',
       actions: Object.entries(utils).map(([name, description]) => ({
         name,
-        kind: 'nodejs:default',
+        kind: nodejs,
         description,
         code: readFileSync(join(here, 'utils', `${name}.js`), 'utf8'),
       })),
