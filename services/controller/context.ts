@@ -42,3 +42,9 @@ export function publicEntity<T extends object>(doc: T): Omit<T, '_id' | '_rev' |
   };
   return rest as Omit<T, '_id' | '_rev' | 'entityType'>;
 }
+
+/** The version an update gets: patch + 1, as upstream's upPatch. */
+export function bumpPatch(version: string): string {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return `${major}.${minor}.${patch + 1}`;
+}

@@ -18,6 +18,7 @@ import { EntityResolver } from './resolver.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { activationRoutes } from './routes/activations.ts';
 import { namespaceRoutes } from './routes/namespaces.ts';
+import { packageRoutes } from './routes/packages.ts';
 import { systemRoutes } from './routes/system.ts';
 import { Throttles } from './throttle.ts';
 
@@ -78,6 +79,7 @@ export async function startController(
   namespaceRoutes(app, context);
   actionRoutes(app, context);
   activationRoutes(app, context);
+  packageRoutes(app, context);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

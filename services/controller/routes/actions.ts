@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, Messages, notFound, WhiskError } from '../../common/errors.ts';
 import type { ActionDoc, Activation, ActivationStatus, KeyValue } from '../../common/types.ts';
 import { entityDocId } from '../../store/entity-store.ts';
-import { type ControllerContext, type EntityParams, publicEntity } from '../context.ts';
+import { bumpPatch, type ControllerContext, type EntityParams, publicEntity } from '../context.ts';
 import type { PackageDoc } from '../resolver.ts';
 import { validateSequence } from '../sequence.ts';
 import {
@@ -16,6 +16,7 @@ import {
   validName,
   waitTimeout,
 } from '../validate.ts';
+import { listPackageActions } from './packages.ts';
 
 const HTTP_STATUS: Record<ActivationStatus, number> = {
   success: 200,
@@ -43,6 +44,10 @@ export function actionRoutes(app: FastifyInstance, ctx: ControllerContext): void
   for (const path of entity) {
     app.get<Route>(path, auth, async (req) => {
       const { ns, pkg, name } = names(ctx, req);
+      // `actions/{pkg}/` (trailing slash) lists the package's actions, as upstream.
+      if (!pkg && req.url.split('?')[0]!.endsWith('/')) {
+        return await listPackageActions(ctx, req.identity, ns, name, req.query);
+      }
       const { action } = await ctx.resolver.action(req.identity, ns, pkg, name);
       const shown = publicEntity(action);
       if (!bool(req.query, 'code', true)) {
@@ -87,7 +92,7 @@ async function putAction(ctx: ControllerContext, req: Req) {
   if (pkg) {
     const owner = await ctx.entities.find<PackageDoc>(entityDocId(ns, pkg));
     if (owner?.entityType !== 'package') throw notFound();
-    if (owner.binding?.namespace) throw badRequest('Cannot create or update an action in a package binding.');
+    if (owner.binding?.namespace) throw badRequest('Operation not permitted on package binding.');
   }
   const body = req.body ?? {};
   if (typeof body !== 'object' || Array.isArray(body)) {
@@ -133,11 +138,6 @@ async function putAction(ctx: ControllerContext, req: Req) {
     updated: Date.now(),
   };
   return await ctx.entities.put(doc);
-}
-
-function bumpPatch(version: string): string {
-  const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  return `${major}.${minor}.${patch + 1}`;
 }
 
 async function invoke(ctx: ControllerContext, req: Req, reply: FastifyReply<Route>) {
