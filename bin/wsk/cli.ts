@@ -6,13 +6,20 @@ import { Command, CommanderError, Option } from 'commander';
 import { register as registerAction } from './commands/action.ts';
 import { register as registerActivation } from './commands/activation.ts';
 import { register as registerNamespace } from './commands/namespace.ts';
+import { register as registerPackage } from './commands/package.ts';
 import { register as registerProperty } from './commands/property.ts';
 import { CommandContext } from './context.ts';
 import { WskError } from './errors.ts';
 import { type Output, stdio } from './output.ts';
 import { extractKeyValueArgs } from './params.ts';
 
-const REGISTRATIONS = [registerAction, registerActivation, registerNamespace, registerProperty];
+const REGISTRATIONS = [
+  registerAction,
+  registerActivation,
+  registerNamespace,
+  registerPackage,
+  registerProperty,
+];
 
 function globalOptions(): Option[] {
   return [
