@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point with tsx's loader, so `npm ci` is the only install step.
 // Usage: node bin/run-ts.js path/to/file.ts [args...]
-import { register } from 'tsx/esm/api';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 
 register();
 const [, , entry, ...rest] = process.argv;
