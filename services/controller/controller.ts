@@ -19,7 +19,9 @@ import { actionRoutes } from './routes/actions.ts';
 import { activationRoutes } from './routes/activations.ts';
 import { namespaceRoutes } from './routes/namespaces.ts';
 import { packageRoutes } from './routes/packages.ts';
+import { ruleRoutes } from './routes/rules.ts';
 import { systemRoutes } from './routes/system.ts';
+import { triggerRoutes } from './routes/triggers.ts';
 import { Throttles } from './throttle.ts';
 
 export interface Controller {
@@ -80,6 +82,8 @@ export async function startController(
   actionRoutes(app, context);
   activationRoutes(app, context);
   packageRoutes(app, context);
+  triggerRoutes(app, context);
+  ruleRoutes(app, context);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

@@ -4,7 +4,7 @@ import type { ActionLimits, Exec, KeyValue } from '../common/types.ts';
 import { kindNames, type RuntimeManifest, resolveKind } from '../runtimes/manifest.ts';
 import type { ResolvedControllerConfig } from './config.ts';
 
-const NAME = /^([\w]|[\w][\w@ .&-]{0,254}[\w@.&-])$/;
+export const NAME = /^([\w]|[\w][\w@ .&-]{0,254}[\w@.&-])$/;
 
 export function validName(name: string): string {
   if (!NAME.test(name)) throw badRequest(Messages.illegalName);

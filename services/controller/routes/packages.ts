@@ -9,6 +9,7 @@ import { badRequest, Messages, notFound, WhiskError } from '../../common/errors.
 import type { EntityBase, Identity, KeyValue } from '../../common/types.ts';
 import { entityDocId, type StoredEntity } from '../../store/entity-store.ts';
 import { bumpPatch, type ControllerContext, publicEntity } from '../context.ts';
+import { conformanceMessage } from '../entities.ts';
 import { forbidden, type PackageDoc } from '../resolver.ts';
 import { bool, keyValues, listParams, type Query, validName } from '../validate.ts';
 
@@ -18,7 +19,6 @@ export const PackageMessages = {
   bindingCannotReferenceBinding: 'Cannot bind to another package binding.',
   requestedBindingIsNotValid: 'Cannot bind to a resource that is not a package.',
   packageCannotBecomeBinding: 'Resource is a package and cannot be converted into a binding.',
-  conformance: 'Resource by this name exists but is not in this collection.',
   notEmpty: (n: number) => `Package not empty (contains ${n} ${n === 1 ? 'entity' : 'entities'})`,
 } as const;
 
@@ -62,7 +62,7 @@ export function packageRoutes(app: FastifyInstance, ctx: ControllerContext): voi
     ctx.resolver.requireOwn(ns, req.identity, `${ns}/${name}`);
     const docId = entityDocId(ns, name);
     const pkg = await ctx.entities.get<PackageDoc>(docId);
-    if (pkg.entityType !== 'package') throw new WhiskError(409, PackageMessages.conformance);
+    if (pkg.entityType !== 'package') throw new WhiskError(409, conformanceMessage);
     if (!pkg.binding?.namespace) {
       const members = `${ns}/${name}`;
       const count = await ctx.entities.count('all', members);
@@ -95,7 +95,7 @@ async function readablePackage(ctx: ControllerContext, identity: Identity, ns: s
   const pkg = await ctx.entities.find<PackageDoc>(entityDocId(ns, name));
   if (pkg?.entityType !== 'package') {
     if (!owned) throw forbidden(`${ns}/${name}`);
-    if (pkg) throw new WhiskError(409, PackageMessages.conformance);
+    if (pkg) throw new WhiskError(409, conformanceMessage);
     throw notFound();
   }
   if (!owned && !pkg.publish) throw forbidden(`${ns}/${name}`);
@@ -140,7 +140,7 @@ async function putPackage(
   const given = body as Record<string, unknown>;
   const docId = entityDocId(ns, name);
   const existing = await ctx.entities.find<PackageDoc>(docId);
-  if (existing && existing.entityType !== 'package') throw new WhiskError(409, PackageMessages.conformance);
+  if (existing && existing.entityType !== 'package') throw new WhiskError(409, conformanceMessage);
   if (existing && !bool(req.query, 'overwrite')) throw new WhiskError(409, Messages.resourceExists);
 
   let binding = existing?.binding?.namespace ? (existing.binding as Binding) : undefined;
