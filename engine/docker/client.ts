@@ -4,7 +4,8 @@
  * ssh2, one SSH connection per API request). Without an address: $DOCKER_HOST, else the local socket.
  */
 import { readFileSync } from 'node:fs';
-import Dockerode from 'dockerode';
+import { createRequire } from 'node:module';
+import type Dockerode from 'dockerode';
 import type { ConnectConfig } from 'ssh2';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -18,8 +19,13 @@ export interface DockerClientOptions {
   timeout?: number;
 }
 
+// Loaded on first use: dockerode and its dependency tree cost ~120 ms of startup for every owctl
+// command, most of which never talk to a docker engine.
+const require = createRequire(import.meta.url);
+
 export function dockerClient(opts: DockerClientOptions = {}): Dockerode {
-  return new Dockerode(dockerOptions(opts));
+  const DockerodeClass = require('dockerode') as typeof Dockerode;
+  return new DockerodeClass(dockerOptions(opts));
 }
 
 export function dockerOptions(opts: DockerClientOptions = {}): Dockerode.DockerOptions {

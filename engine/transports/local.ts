@@ -1,6 +1,5 @@
 /** The controller itself (ansible_connection: local): commands through execa, files through node:fs. */
 import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { OutputCollector, signalExitCode } from './collect.ts';
 import {
   commandLine,
@@ -35,6 +34,8 @@ export class LocalTransport implements Transport {
     const sudo = this.needsSudo(options.become);
     const [file, args] = sudo ? ['sudo', ['-n', '--', 'sh', '-c', script]] : ['sh', ['-c', script]];
     const output = new OutputCollector(options);
+    // Imported on first use: execa's module tree costs ~100 ms of startup even when no host is local.
+    const { execa } = await import('execa');
     const child = execa(file, args, {
       input: options.stdin,
       reject: false,
