@@ -8,6 +8,8 @@ import { register as registerActivation } from './commands/activation.ts';
 import { register as registerNamespace } from './commands/namespace.ts';
 import { register as registerPackage } from './commands/package.ts';
 import { register as registerProperty } from './commands/property.ts';
+import { register as registerRule } from './commands/rule.ts';
+import { register as registerTrigger } from './commands/trigger.ts';
 import { CommandContext } from './context.ts';
 import { WskError } from './errors.ts';
 import { type Output, stdio } from './output.ts';
@@ -19,6 +21,8 @@ const REGISTRATIONS = [
   registerNamespace,
   registerPackage,
   registerProperty,
+  registerRule,
+  registerTrigger,
 ];
 
 function globalOptions(): Option[] {
