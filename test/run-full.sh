@@ -24,9 +24,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Start only what is not already running, and stop only what this run started: a developer's
+# dockerd and test hosts stay as they were.
 if [[ $(id -u) -eq 0 ]]; then
-  bash test/support/dockerd.sh start && started_docker=1
-  bash test/support/netns-hosts.sh up 3 && started_hosts=1
+  if ! docker info >/dev/null 2>&1; then bash test/support/dockerd.sh start && started_docker=1; fi
+  if ! ip netns list 2>/dev/null | grep -q '^owtest-h3'; then
+    bash test/support/netns-hosts.sh up 3 && started_hosts=1
+  fi
 fi
 
 npm test
