@@ -24,6 +24,14 @@ async function api(ctx: ModuleContext) {
 
 const packages = catalogPackages();
 
+/** Upserts an entity of the whisk.system namespace through the API. */
+function systemEntity(path: string, body: Record<string, unknown>) {
+  return whiskEntity(async (ctx) => {
+    const { apihost, keys } = await api(ctx);
+    return { apihost, auth: keys[SYSTEM].pair, namespace: SYSTEM, path, body };
+  });
+}
+
 export default definePlaybook({
   name: 'postdeploy',
   description: 'whisk.system catalog, smoke test, wskprops',
@@ -49,19 +57,10 @@ export default definePlaybook({
           run: loop(
             () => packages,
             (pkg) =>
-              whiskEntity(async (ctx) => {
-                const { apihost, keys } = await api(ctx);
-                return {
-                  apihost,
-                  auth: keys[SYSTEM].pair,
-                  namespace: SYSTEM,
-                  path: `packages/${pkg.name}`,
-                  body: {
-                    publish: true,
-                    annotations: [{ key: 'description', value: pkg.description }],
-                    parameters: [],
-                  },
-                };
+              systemEntity(`packages/${pkg.name}`, {
+                publish: true,
+                annotations: [{ key: 'description', value: pkg.description }],
+                parameters: [],
               }),
             (pkg) => pkg.name,
           ),
@@ -73,18 +72,9 @@ export default definePlaybook({
           run: loop(
             () => packages.flatMap((pkg) => pkg.actions.map((action) => ({ pkg: pkg.name, action }))),
             ({ pkg, action }) =>
-              whiskEntity(async (ctx) => {
-                const { apihost, keys } = await api(ctx);
-                return {
-                  apihost,
-                  auth: keys[SYSTEM].pair,
-                  namespace: SYSTEM,
-                  path: `actions/${pkg}/${action.name}`,
-                  body: {
-                    exec: { kind: action.kind, code: action.code },
-                    annotations: [{ key: 'description', value: action.description }],
-                  },
-                };
+              systemEntity(`actions/${pkg}/${action.name}`, {
+                exec: { kind: action.kind, code: action.code },
+                annotations: [{ key: 'description', value: action.description }],
               }),
             ({ pkg, action }) => `${pkg}/${action.name}`,
           ),

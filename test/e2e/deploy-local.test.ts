@@ -52,6 +52,22 @@ function changedTotal(recap: Recap['recap']): number {
   return Object.values(recap).reduce((n, h) => n + h.changed, 0);
 }
 
+/** The seed's fibonacci action, invoked as the article does; returns its result. */
+async function fibonacci(n: number): Promise<unknown> {
+  const res = await wsk(
+    'action',
+    'invoke',
+    'myfunction',
+    '--result',
+    '--blocking',
+    '--param',
+    'number',
+    String(n),
+  );
+  expect(res.exitCode).toBe(0);
+  return JSON.parse(res.stdout);
+}
+
 async function deploy() {
   const res = await owctl('deploy', 'local', '--json');
   if (res.exitCode !== 0) console.error(res.stdout.slice(-4000), res.stderr.slice(-4000));
@@ -111,18 +127,7 @@ describe('owctl deploy local', () => {
     expect((await wsk('action', 'create', 'myfunction', file)).stdout).toContain(
       'ok: created action myfunction',
     );
-    const fib = await wsk(
-      'action',
-      'invoke',
-      'myfunction',
-      '--result',
-      '--blocking',
-      '--param',
-      'number',
-      '20',
-    );
-    expect(fib.exitCode).toBe(0);
-    expect(JSON.parse(fib.stdout)).toEqual({ fibonacci: 6765 });
+    expect(await fibonacci(20)).toEqual({ fibonacci: 6765 });
   });
 
   it('redeploys with changed 0 and keeps the action', async () => {
@@ -137,17 +142,7 @@ describe('owctl deploy local', () => {
     const down = await owctl('teardown', 'local', '--json');
     expect(down.exitCode).toBe(0);
     await deploy();
-    const fib = await wsk(
-      'action',
-      'invoke',
-      'myfunction',
-      '--result',
-      '--blocking',
-      '--param',
-      'number',
-      '10',
-    );
-    expect(JSON.parse(fib.stdout)).toEqual({ fibonacci: 55 });
+    expect(await fibonacci(10)).toEqual({ fibonacci: 55 });
     const after = await wsk('activation', 'list', '--limit', '50');
     expect(after.stdout).toContain('myfunction');
   });
