@@ -22,6 +22,7 @@ import { packageRoutes } from './routes/packages.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { systemRoutes } from './routes/system.ts';
 import { triggerRoutes } from './routes/triggers.ts';
+import { webRoutes } from './routes/web.ts';
 import { Throttles } from './throttle.ts';
 
 export interface Controller {
@@ -84,6 +85,7 @@ export async function startController(
   packageRoutes(app, context);
   triggerRoutes(app, context);
   ruleRoutes(app, context);
+  webRoutes(app, context);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
