@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerDeployCommand } from './deploy.ts';
 import { reportError } from './errors.ts';
+import { registerImagesCommand } from './images.ts';
 import { registerInventoryCommand } from './inventory.ts';
 import { registerLogsCommand } from './logs.ts';
 import { registerPlaybookCommand } from './playbook.ts';
@@ -21,6 +22,7 @@ const commands: RegisterCommand[] = [
   registerLogsCommand,
   registerInventoryCommand,
   registerPlaybookCommand,
+  registerImagesCommand,
 ];
 
 export function buildProgram(): Command {
