@@ -5,5 +5,5 @@ import { serviceTasks } from './lib/service.ts';
 export default definePlaybook({
   name: 'apigateway',
   description: 'the gateway: /api/v1 to the controllers, web actions, API routes',
-  plays: [{ name: 'gateway', hosts: 'edge:apigateway', tasks: serviceTasks('gateway') }],
+  plays: [{ name: 'gateway', hosts: 'edge:apigateway', serial: 1, tasks: serviceTasks('gateway') }],
 });

@@ -1,7 +1,10 @@
 /**
- * openwhisk: controllers then invokers. Before a controller starts, the databases are checked with
- * the credentials the controller will use, so a wrong password fails here with a clear message
- * instead of as a /ping timeout.
+ * openwhisk: controllers then invokers, each a rolling update (`serial: 1`, one host at a time):
+ * a changed release or config restarts one host's services, waits until they are healthy — for an
+ * invoker, until every controller routes to it again — and only then moves on, so the others keep
+ * serving. A failing batch stops the rollout (max_fail_percentage 0). Before a controller starts,
+ * the databases are checked with the credentials the controller will use, so a wrong password
+ * fails here with a clear message instead of as a /ping timeout.
  */
 import { http } from '../engine/modules/http.ts';
 import { waitFor } from '../engine/modules/wait_for.ts';
@@ -20,6 +23,7 @@ export default definePlaybook({
     {
       name: 'controllers',
       hosts: 'controllers',
+      serial: 1,
       tasks: [
         {
           name: 'controller: databases reachable with its credentials',
@@ -37,24 +41,30 @@ export default definePlaybook({
         ...serviceTasks('controller'),
       ],
     },
-    { name: 'invokers', hosts: 'invokers', tasks: serviceTasks('invoker') },
     {
-      name: 'cluster',
-      hosts: 'controllers',
+      name: 'invokers',
+      hosts: 'invokers',
+      serial: 1,
       tasks: [
+        ...serviceTasks('invoker'),
         {
-          name: 'controllers see every invoker healthy',
-          tags: ['controller', 'invoker'],
+          name: 'invoker: every controller routes to it',
+          tags: ['invoker'],
           run: loop(
-            (ctx) => servicesOn(ctx.inventory, ctx.host, 'controller'),
-            (svc, ctx) =>
+            (ctx) => {
+              const { controllers } = topology(ctx.inventory);
+              return servicesOn(ctx.inventory, ctx.host, 'invoker').flatMap((invoker) =>
+                controllers.map((controller) => ({ invoker, controller })),
+              );
+            },
+            ({ invoker, controller }) =>
               waitFor({
-                url: `${svc.url}/invokers/healthy/count`,
-                bodyIncludes: String(topology(ctx.inventory).invokers.length),
+                url: `${controller.url}/invokers`,
+                bodyIncludes: `"${invoker.name}":"up"`,
                 delayMs: 200,
                 timeoutMs: 30_000,
               }),
-            (svc) => svc.name,
+            ({ invoker, controller }) => `${controller.name} → ${invoker.name}`,
           ),
         },
       ],

@@ -10,7 +10,15 @@ import { wskpropsFile } from '../../playbooks/lib/wskprops.ts';
 import { confirmDestruction } from './confirm.ts';
 import { addRunOptions, type PlaybookCliOptions, runCommandPlaybooks } from './playbook.ts';
 
-export const DEPLOY_PLAYBOOKS = ['setup', 'couchdb', 'initdb', 'apigateway', 'openwhisk', 'postdeploy'];
+export const DEPLOY_PLAYBOOKS = [
+  'setup',
+  'release',
+  'couchdb',
+  'initdb',
+  'apigateway',
+  'openwhisk',
+  'postdeploy',
+];
 
 interface DeployOptions extends PlaybookCliOptions {
   wipe?: boolean;

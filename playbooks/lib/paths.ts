@@ -1,8 +1,9 @@
 /**
  * Where things live for an environment. On the machine running owctl: `$OWCTL_HOME/<env>/` holds
- * keys, the run journal and the wskprops file. On each host: a release (the services' code) and a
- * state folder (configs, data, logs, pid files). A `local` host uses this checkout as its release
- * and the environment's state folder as its state.
+ * keys, the run journal and the wskprops file. On each host, under its deploy_dir: `release` (a
+ * symlink to the unpacked artifact in `releases/<id>`), `node/bin/node` (or the host's `node_path`)
+ * and `state/` (configs, data, logs, pid files). A `local` host uses this checkout as its release,
+ * the node running owctl, and the environment's state folder as its state.
  */
 import { join, resolve } from 'node:path';
 import type { Host, Inventory } from '../../engine/inventory/types.ts';
@@ -23,6 +24,8 @@ export function isLocal(host: Host): boolean {
 export interface HostPaths {
   /** The services' code on that host. */
   release: string;
+  /** Unpacked release artifacts, one folder per release id (remote hosts only). */
+  releases: string;
   /** Configs, data, logs and pid files on that host. */
   state: string;
   config: string;
@@ -33,16 +36,25 @@ export interface HostPaths {
   node: string;
 }
 
+/** The node that runs the services on a remote host: `node_path`, else owctl's own under deploy_dir. */
+function remoteNode(host: Host): string {
+  const configured = host.vars.node_path;
+  return typeof configured === 'string' && configured !== ''
+    ? configured
+    : join(host.vars.deploy_dir, 'node', 'bin', 'node');
+}
+
 export function hostPaths(inventory: Inventory, host: Host): HostPaths {
   const local = isLocal(host);
   const state = local ? envStateDir(inventory) : join(host.vars.deploy_dir, 'state');
   return {
     release: local ? REPO_ROOT : join(host.vars.deploy_dir, 'release'),
+    releases: join(host.vars.deploy_dir, 'releases'),
     state,
     config: join(state, 'config'),
     data: join(state, 'data'),
     logs: join(state, 'logs'),
     run: join(state, 'run'),
-    node: local ? process.execPath : join(host.vars.deploy_dir, 'node', 'bin', 'node'),
+    node: local ? process.execPath : remoteNode(host),
   };
 }
