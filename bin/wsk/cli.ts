@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { register as registerAction } from './commands/action.ts';
 import { register as registerActivation } from './commands/activation.ts';
+import { register as registerApi } from './commands/api.ts';
 import { register as registerNamespace } from './commands/namespace.ts';
 import { register as registerPackage } from './commands/package.ts';
 import { register as registerProperty } from './commands/property.ts';
@@ -18,6 +19,7 @@ import { extractKeyValueArgs } from './params.ts';
 const REGISTRATIONS = [
   registerAction,
   registerActivation,
+  registerApi,
   registerNamespace,
   registerPackage,
   registerProperty,

@@ -17,6 +17,7 @@ import { LoadBalancer } from './loadbalancer.ts';
 import { EntityResolver } from './resolver.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { activationRoutes } from './routes/activations.ts';
+import { apiRoutes } from './routes/apis.ts';
 import { namespaceRoutes } from './routes/namespaces.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -86,6 +87,7 @@ export async function startController(
   triggerRoutes(app, context);
   ruleRoutes(app, context);
   webRoutes(app, context);
+  apiRoutes(app, context);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

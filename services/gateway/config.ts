@@ -10,6 +10,8 @@ const schema = z.object({
   maxBodyBytes: z.number().int().positive().default(67_108_864),
   tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
   routesFile: z.string().min(1).optional(),
+  /** Also serve the routes `wsk api` stores, polled from the controllers' GET /apis/routes. */
+  apiRoutesPollMs: z.number().int().min(100).optional(),
   /** One JSON line per request at info level; off by default to keep the invoke path lean. */
   accessLog: z.boolean().default(false),
   logLevel: z.string().optional(),

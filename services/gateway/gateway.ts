@@ -22,11 +22,33 @@ function readPem(path: string, what: string): Buffer {
   }
 }
 
+/** The first controller that answers GET /apis/routes. */
+async function controllerRoutes(controllers: ControllerSet): Promise<string> {
+  const reasons: string[] = [];
+  for (const c of controllers.all) {
+    try {
+      const res = await fetch(`${c.url.replace(/\/$/, '')}/apis/routes`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.ok) return await res.text();
+      reasons.push(`${c.url}: HTTP ${res.status}`);
+    } catch (err) {
+      reasons.push(`${c.url}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`no controller served /apis/routes (${reasons.join('; ')})`);
+}
+
 export async function startGateway(input: GatewayConfig): Promise<Gateway> {
   const config = resolveGatewayConfig(input);
   const log = createLogger('gateway', config.logLevel);
   const controllers = new ControllerSet(config.controllers, log);
-  const router = new Router(log, config.routesFile);
+  const pollMs = config.apiRoutesPollMs;
+  const router = new Router(
+    log,
+    config.routesFile,
+    pollMs ? { intervalMs: pollMs, fetch: () => controllerRoutes(controllers) } : undefined,
+  );
   const handler = createProxy({
     controllers,
     maxBodyBytes: config.maxBodyBytes,

@@ -53,17 +53,52 @@ export function parseRoutes(text: string, where: string): ApiRoute[] {
   return routes;
 }
 
+/** Route table entries: `METHOD /basePath/relPath` → web action path. */
+function routeTable(routes: ApiRoute[]): Map<string, string> {
+  const table = new Map<string, string>();
+  for (const r of routes) {
+    const rel = r.relPath === '/' ? '' : r.relPath.replace(/\/$/, '');
+    table.set(`${r.operation} ${r.basePath}${rel}`, webActionPath(r));
+  }
+  return table;
+}
+
+/** Routes `wsk api` stored through the controllers, fetched (as routes-file JSON) every `intervalMs`. */
+export interface RemoteRoutes {
+  fetch: () => Promise<string>;
+  intervalMs: number;
+}
+
 export class Router {
   private routes = new Map<string, string>();
+  private remoteRoutes = new Map<string, string>();
   private watcher: StatWatcher | undefined;
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly log: Logger,
     private readonly file?: string,
+    remote?: RemoteRoutes,
   ) {
     if (file) {
       this.load();
       this.watcher = watchFile(file, { interval: 1000, persistent: false }, () => this.reload());
+    }
+    if (remote) {
+      const poll = () => void this.refresh(remote);
+      poll();
+      this.poller = setInterval(poll, remote.intervalMs);
+      this.poller.unref();
+    }
+  }
+
+  /** Resolves once the controllers' routes were fetched (or the fetch failed). */
+  async refresh(remote: RemoteRoutes): Promise<void> {
+    try {
+      this.remoteRoutes = routeTable(parseRoutes(await remote.fetch(), "the controllers' API routes"));
+    } catch (err) {
+      // Keep the last good routes; the next poll retries.
+      this.log.warn({ err: (err as Error).message }, 'API routes from the controllers not refreshed');
     }
   }
 
@@ -72,23 +107,21 @@ export class Router {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     if (isEdgePath(path)) return url;
-    if (this.routes.size === 0 || !path.startsWith('/api/')) return undefined;
-    const target = this.routes.get(`${method} ${path.slice(4)}`);
+    if ((this.routes.size === 0 && this.remoteRoutes.size === 0) || !path.startsWith('/api/'))
+      return undefined;
+    const key = `${method} ${path.slice(4)}`;
+    const target = this.routes.get(key) ?? this.remoteRoutes.get(key);
     return target === undefined ? undefined : target + (q === -1 ? '' : url.slice(q));
   };
 
   close(): void {
     if (this.file && this.watcher) unwatchFile(this.file);
+    clearInterval(this.poller);
   }
 
   private load(): void {
     const file = this.file!;
-    const text = readFileSync(file, 'utf8');
-    const next = new Map<string, string>();
-    for (const r of parseRoutes(text, file)) {
-      const rel = r.relPath === '/' ? '' : r.relPath.replace(/\/$/, '');
-      next.set(`${r.operation} ${r.basePath}${rel}`, webActionPath(r));
-    }
+    const next = routeTable(parseRoutes(readFileSync(file, 'utf8'), file));
     this.routes = next;
     this.log.info({ routesFile: file, routes: next.size }, 'API routes loaded');
   }
