@@ -17,7 +17,10 @@ export interface ReadOnlyAware<A> {
   mutating: Module<A>;
   /** checkMode 'probe': runs in check mode too. */
   probe: Module<A>;
-  /** Binds args, choosing the probe when the (static) args are read-only. */
+  /**
+   * Binds args: static args choose their face now; per-host args take the probe face, whose guard
+   * skips them in check mode unless the args computed at run time are read-only.
+   */
   bind(args: ArgsOf<A>): ModuleCall<A>;
 }
 
@@ -38,6 +41,6 @@ export function readOnlyAware<A>(
   return {
     mutating,
     probe,
-    bind: (args) => call(typeof args !== 'function' && isReadOnly(args as A) ? probe : mutating, args),
+    bind: (args) => call(typeof args === 'function' || isReadOnly(args as A) ? probe : mutating, args),
   };
 }

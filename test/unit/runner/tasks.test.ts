@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shell } from '../../../engine/modules/command.ts';
 import { definePlaybook, type Task } from '../../../engine/runner/playbook.ts';
 import { exitCodeFor } from '../../../engine/runner/recap.ts';
 import { taskSelected } from '../../../engine/runner/tags.ts';
@@ -208,6 +209,19 @@ describe('check mode', () => {
     ]);
     expect(exitCodeFor(recap, true)).toBe(3);
     expect(exitCodeFor(recap, false)).toBe(0);
+  });
+  it('runs read-only commands with per-host args in check mode and skips mutating ones', async () => {
+    const { recap, reporter } = await run(
+      one([
+        { name: 'probe', run: shell(() => ({ cmd: 'echo probed', readOnly: true })) },
+        { name: 'mutate', run: shell(() => ({ cmd: 'echo mutated' })) },
+      ]),
+      { all: ['h1'] },
+      { check: true },
+    );
+    expect(reporter.result('probe', 'h1')).toMatchObject({ status: 'ok' });
+    expect(reporter.result('mutate', 'h1')).toMatchObject({ status: 'skipped' });
+    expect(recap.hosts.h1).toMatchObject({ ok: 1, skipped: 1 });
   });
 });
 
