@@ -25,6 +25,21 @@ export const invokerConfigSchema = z
     idleTimeoutMs: z.number().int().positive().default(600_000),
     prewarm: z.boolean().default(true),
     sandbox: z.enum(['auto', 'bwrap', 'none']).default('auto'),
+    /** The docker container factory's engine, images and networking. */
+    docker: z
+      .object({
+        /** Engine address (unix://, tcp://, ssh://); default $DOCKER_HOST, else the local socket. */
+        host: z.string().optional(),
+        imagePrefix: z.string().default('whisk'),
+        imageTag: z.string().default('latest'),
+        /** When set, runtime images are pulled from {registry}/{prefix}/… instead of built here. */
+        registry: z.string().optional(),
+        /** bridge (upstream's default), host (one machine, tests), or a network name. */
+        network: z.string().default('bridge'),
+        pidsLimit: z.number().int().positive().default(1024),
+        user: z.string().optional(),
+      })
+      .prefault({}),
   })
   .transform((c) => ({
     ...c,

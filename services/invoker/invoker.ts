@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import Fastify from 'fastify';
+import { DEFAULT_SOCKET, dockerClient } from '../../engine/docker/client.ts';
 import { createLogger, type Logger } from '../common/log.ts';
 import type { ActivationStatus, InvokerPing } from '../common/types.ts';
 import { loadRuntimeManifest } from '../runtimes/manifest.ts';
@@ -15,6 +16,7 @@ import { ActivationStore } from '../store/activation-store.ts';
 import { openStore, redactUrl } from '../store/db.ts';
 import type { InvokerConfig } from './config.ts';
 import { executeActivation } from './executor.ts';
+import { createDockerFactory } from './factories/docker.ts';
 import { createProcessFactory } from './factories/process.ts';
 import type { ContainerFactory } from './factory.ts';
 import { parseActivationMessage } from './message.ts';
@@ -41,11 +43,28 @@ const HEALTH_MAX_SYSTEM_ERRORS = 3;
 /** Action code may be up to 48 MB; the message also carries parameters. */
 const BODY_LIMIT = 64 * 1024 * 1024;
 
-function containerFactory(config: InvokerConfig, logger: Logger): ContainerFactory {
+async function containerFactory(config: InvokerConfig, logger: Logger): Promise<ContainerFactory> {
   if (config.containerFactory === 'docker') {
-    throw new Error(
-      `Invoker ${config.id}: "containerFactory": "docker" is not available in this version; use "process".`,
-    );
+    const { host, imagePrefix, imageTag, registry, network, pidsLimit, user } = config.docker;
+    const engine = host || process.env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
+    try {
+      return await createDockerFactory({
+        docker: dockerClient({ host }),
+        engine,
+        invokerId: config.id,
+        imagePrefix,
+        imageTag,
+        registry,
+        network,
+        pidsLimit,
+        user,
+        logger,
+      });
+    } catch (err) {
+      throw new Error(
+        `Invoker ${config.id}: cannot use the docker engine at ${engine} (${(err as Error).message}); start dockerd or fix docker.host.`,
+      );
+    }
   }
   return createProcessFactory({ stateDir: config.stateDir, sandbox: config.sandbox, logger });
 }
@@ -65,7 +84,7 @@ export async function startInvoker(config: InvokerConfig, options: InvokerOption
   const sink = options.sink ?? store ?? new MemoryActivationSink();
   const manifest = loadRuntimeManifest(config.runtimesManifest);
   mkdirSync(config.stateDir, { recursive: true });
-  const factory = options.factory ?? containerFactory(config, logger);
+  const factory = options.factory ?? (await containerFactory(config, logger));
   const pool = new ContainerPool({
     factory,
     manifest,

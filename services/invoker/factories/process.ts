@@ -5,19 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
-import {
-  type Container,
-  ContainerExitedError,
-  type ContainerFactory,
-  type ContainerOptions,
-  ContainerTimeoutError,
-  type ProxyResponse,
-} from '../factory.ts';
+import type { Container, ContainerFactory, ContainerOptions, ProxyResponse } from '../factory.ts';
 import { LogCollector } from '../logs.ts';
+import { freeLoopbackPort, ProxyHttp, type ProxyTarget } from './proxy-http.ts';
 import { bwrapArgs, probeBwrap, resolveInterpreter, SANDBOX_HOME, sandboxedProxyPath } from './sandbox.ts';
 
 export interface ProcessFactoryOptions {
@@ -106,11 +98,11 @@ export function createProcessFactory(options: ProcessFactoryOptions): ContainerF
 
 class PortInUseError extends Error {}
 
-class ProcessContainer implements Container {
+class ProcessContainer implements Container, ProxyTarget {
   private readonly collector = new LogCollector();
-  private readonly http: Pool;
-  private readonly exited: Promise<void>;
-  private exitDetail = '';
+  private readonly http: ProxyHttp;
+  readonly exited: Promise<void>;
+  private detail = '';
   private stderrTail = '';
   alive = true;
 
@@ -120,13 +112,7 @@ class ProcessContainer implements Container {
     port: number,
     private readonly homeDir: string,
   ) {
-    this.http = new Pool(`http://127.0.0.1:${port}`, {
-      connections: 1,
-      keepAliveTimeout: 600_000,
-      keepAliveMaxTimeout: 600_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    this.http = new ProxyHttp(`http://127.0.0.1:${port}`, this);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.collector.push('stdout', chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.collector.push('stderr', chunk);
@@ -135,12 +121,12 @@ class ProcessContainer implements Container {
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         this.alive = false;
-        this.exitDetail = signal ? `killed by ${signal}` : `exit code ${code}`;
+        this.detail = signal ? `killed by ${signal}` : `exit code ${code}`;
         resolve();
       });
       child.on('error', (err) => {
         this.alive = false;
-        this.exitDetail = err.message;
+        this.detail = err.message;
         resolve();
       });
     });
@@ -160,7 +146,7 @@ class ProcessContainer implements Container {
     const child = spawn(cmd, args, { cwd: homeDir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     const container = new ProcessContainer(name, child, port, homeDir);
     try {
-      await container.ready(port);
+      await container.http.ready(START_TIMEOUT_MS, () => container.stderrTail.trim() || 'no output');
       return container;
     } catch (err) {
       await container.destroy();
@@ -169,75 +155,16 @@ class ProcessContainer implements Container {
     }
   }
 
-  /** Polls the proxy's port until it accepts connections, failing fast if the process exits. */
-  private async ready(port: number): Promise<void> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
-      if (!this.alive) {
-        throw new Error(
-          `The action proxy of container ${this.name} exited while starting (${this.exitDetail}): ${this.stderrTail.trim() || 'no output'}`,
-        );
-      }
-      if (await this.answers()) return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `The action proxy of container ${this.name} did not listen on port ${port} within ${START_TIMEOUT_MS} ms.`,
-        );
-      }
-      await Promise.race([sleep(delay), this.exited]);
-    }
-  }
-
-  /**
-   * Whether the proxy answers HTTP yet. Any answer will do (the protocol has no GET route); asking
-   * over the keep-alive pool also warms the connection and the proxy's HTTP path for /init.
-   */
-  private async answers(): Promise<boolean> {
-    try {
-      const res = await this.http.request({ path: '/', method: 'GET' });
-      await res.body.dump();
-      return true;
-    } catch {
-      return false;
-    }
+  exitDetail(): string {
+    return this.detail;
   }
 
   init(payload: unknown, timeoutMs: number): Promise<ProxyResponse> {
-    return this.post('/init', payload, timeoutMs);
+    return this.http.post('/init', payload, timeoutMs);
   }
 
   run(payload: unknown, timeoutMs: number): Promise<ProxyResponse> {
-    return this.post('/run', payload, timeoutMs);
-  }
-
-  private async post(path: string, payload: unknown, timeoutMs: number): Promise<ProxyResponse> {
-    if (!this.alive) throw new ContainerExitedError(this.name, this.exitDetail);
-    const abort = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.kill();
-      abort.abort();
-    }, timeoutMs);
-    try {
-      const res = await this.http.request({
-        path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        signal: abort.signal,
-      });
-      const text = await res.body.text();
-      return { status: res.statusCode, body: parseJson(text), bytes: Buffer.byteLength(text) };
-    } catch (err) {
-      // Timed out (killed above) or the connection broke (the proxy died or is about to): never reuse it.
-      this.kill();
-      await this.exited;
-      if (timedOut) throw new ContainerTimeoutError(this.name, timeoutMs);
-      throw new ContainerExitedError(this.name, `${this.exitDetail} (${(err as Error).message})`);
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.http.post('/run', payload, timeoutMs);
   }
 
   logs(opts: { limitBytes: number; waitForSentinel: boolean }): Promise<string[]> {
@@ -248,7 +175,7 @@ class ProcessContainer implements Container {
 
   async resume(): Promise<void> {}
 
-  private kill(): void {
+  kill(): void {
     if (!this.alive || this.child.pid === undefined) return;
     try {
       process.kill(-this.child.pid, 'SIGKILL');
@@ -260,31 +187,7 @@ class ProcessContainer implements Container {
   async destroy(): Promise<void> {
     this.kill();
     await this.exited;
-    await this.http.destroy().catch(() => {});
+    await this.http.close();
     rmSync(this.homeDir, { recursive: true, force: true });
   }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
