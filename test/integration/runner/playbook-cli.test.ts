@@ -75,8 +75,9 @@ describe('owctl playbook', () => {
 
     const drift = await sample('--check', '--expect-no-changes', '-e', 'greeting=bye');
     expect(drift.code).toBe(3);
-    // The config would change; the handler (a command) cannot be predicted and is skipped.
-    expect(drift.recap.node1).toMatchObject({ changed: 1, skipped: 3 });
+    // The config would change; the read-only probe still runs; the handler (a command) cannot be
+    // predicted and is skipped, as is the task whose condition is false.
+    expect(drift.recap.node1).toMatchObject({ changed: 1, skipped: 2 });
     expect(await readFile(join(dir, 'node1.conf'), 'utf8')).toBe('greeting=hello\n');
   });
 
