@@ -28,6 +28,7 @@ export {
 export { type DockerContainerArgs, dockerContainer, dockerContainerModule } from './docker_container.ts';
 export { type DockerImageArgs, dockerImage, dockerImageModule } from './docker_image.ts';
 export { type DockerNetworkArgs, dockerNetwork, dockerNetworkModule } from './docker_network.ts';
+export { type FactsArgs, facts, factsModule, type HostFacts, parseFacts } from './facts.ts';
 export { type FileArgs, type FileState, file, fileModule } from './file.ts';
 export { type HttpArgs, type HttpMethod, http, httpModule, httpProbeModule } from './http.ts';
 export {
