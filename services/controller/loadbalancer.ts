@@ -6,7 +6,7 @@
  * POST {invoker}/activations is the completion; when an invoker falls silent its in-flight
  * activations are completed as `whisk internal error` records, so none is ever lost.
  */
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { Messages, WhiskError } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
 import type { Activation, ActivationMessage, InvokerPing } from '../common/types.ts';
@@ -24,6 +24,10 @@ interface InvokerState {
   /** Memory this controller has placed on the invoker and not yet seen complete. */
   usedMB: number;
   inflight: Map<string, AbortController>;
+  /** Keep-alive connections to the invoker's URL (replaced when the invoker moves). */
+  pool: Pool;
+  /** `{url path}/activations`. */
+  path: string;
 }
 
 export interface LoadBalancerOptions {
@@ -42,7 +46,9 @@ const STATIC_INVOKER_MEMORY_MB = 2048;
 
 export class LoadBalancer {
   private readonly invokers = new Map<string, InvokerState>();
-  private readonly agent = new Agent({ keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
+  /** Invokers in id order and the step sizes for their count, kept between registrations. */
+  private ordered: InvokerState[] = [];
+  private steps: number[] = [1];
   private readonly healthTimer: NodeJS.Timeout;
   private readonly healthTimeoutMs: number;
 
@@ -72,11 +78,20 @@ export class LoadBalancer {
         down: false,
         usedMB: 0,
         inflight: new Map(),
+        ...invokerConnection(p.url),
       });
+      this.ordered = [...this.invokers.values()].sort((a, b) =>
+        a.id.localeCompare(b.id, 'en', { numeric: true }),
+      );
+      this.steps = coprimeSteps(this.ordered.length);
       this.opts.log.info({ invoker: p.id, url: p.url, userMemoryMB: p.userMemoryMB }, 'invoker registered');
       return;
     }
     if (known.down) this.opts.log.info({ invoker: p.id }, 'invoker is up again');
+    if (known.url !== p.url) {
+      void known.pool.close();
+      Object.assign(known, invokerConnection(p.url));
+    }
     Object.assign(known, {
       url: p.url,
       userMemoryMB: p.userMemoryMB,
@@ -90,7 +105,7 @@ export class LoadBalancer {
   /** `{invoker0: 'up', …}` as OpenWhisk's `/invokers` shows it. */
   health(): Record<string, InvokerHealth> {
     const out: Record<string, InvokerHealth> = {};
-    for (const inv of this.sorted()) out[inv.id] = inv.down ? 'down' : inv.status;
+    for (const inv of this.ordered) out[inv.id] = inv.down ? 'down' : inv.status;
     return out;
   }
 
@@ -137,8 +152,10 @@ export class LoadBalancer {
 
   close(): void {
     clearInterval(this.healthTimer);
-    for (const inv of this.invokers.values()) for (const a of inv.inflight.values()) a.abort();
-    void this.agent.close();
+    for (const inv of this.invokers.values()) {
+      for (const a of inv.inflight.values()) a.abort();
+      void inv.pool.close();
+    }
   }
 
   private async send(
@@ -146,11 +163,11 @@ export class LoadBalancer {
     msg: ActivationMessage,
     signal: AbortSignal,
   ): Promise<Activation> {
-    const res = await request(`${invoker.url}/activations`, {
+    const res = await invoker.pool.request({
+      path: invoker.path,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': msg.transactionId },
       body: JSON.stringify(msg),
-      dispatcher: this.agent,
       signal,
     });
     const text = await res.body.text();
@@ -160,24 +177,19 @@ export class LoadBalancer {
     return body.activation;
   }
 
-  private sorted(): InvokerState[] {
-    return [...this.invokers.values()].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-  }
-
   private choose(msg: ActivationMessage): InvokerState {
-    const all = this.sorted();
-    const usable = all.filter((i) => !i.down && i.status === 'up');
-    if (usable.length === 0) throw new WhiskError(503, Messages.serviceUnavailable);
+    const all = this.ordered;
     const n = all.length;
     const hash = fnv1a(`${msg.action.namespace}/${msg.action.name}`);
-    const steps = coprimeSteps(n);
-    const step = steps[hash % steps.length] ?? 1;
+    const step = this.steps[hash % this.steps.length] ?? 1;
     const memory = msg.action.limits.memory;
     for (let i = 0, idx = hash % n; i < n; i++, idx = (idx + step) % n) {
       const inv = all[idx];
       if (inv && !inv.down && inv.status === 'up' && inv.usedMB + memory <= this.capacity(inv)) return inv;
     }
     // Every invoker's share is used up: overflow to the one with the most room; it queues the work.
+    const usable = all.filter((i) => !i.down && i.status === 'up');
+    if (usable.length === 0) throw new WhiskError(503, Messages.serviceUnavailable);
     return usable.reduce((best, inv) =>
       this.capacity(inv) - inv.usedMB > this.capacity(best) - best.usedMB ? inv : best,
     );
@@ -199,6 +211,15 @@ export class LoadBalancer {
       for (const abort of inv.inflight.values()) abort.abort();
     }
   }
+}
+
+/** One keep-alive pool per invoker: no URL parsing or agent lookup per activation. */
+function invokerConnection(url: string): { pool: Pool; path: string } {
+  const parsed = new URL(url);
+  return {
+    pool: new Pool(parsed.origin, { keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 }),
+    path: `${parsed.pathname.replace(/\/+$/, '')}/activations`,
+  };
 }
 
 function fnv1a(text: string): number {
