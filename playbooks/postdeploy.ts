@@ -2,8 +2,9 @@
  * postdeploy: the whisk.system catalog (shared package `utils`), a smoke test that invokes
  * /whisk.system/utils/echo, and a wskprops file for the environment.
  */
-import { copy } from '../engine/modules/copy.ts';
+
 import type { ModuleContext } from '../engine/modules/module.ts';
+import { template } from '../engine/modules/template.ts';
 import { waitFor } from '../engine/modules/wait_for.ts';
 import { definePlaybook } from '../engine/runner/playbook.ts';
 import { catalogPackages } from '../services/catalog/catalog.ts';
@@ -12,7 +13,7 @@ import { loop } from './lib/loop.ts';
 import { smokeInvoke, whiskEntity } from './lib/modules.ts';
 import { readAuthKeys } from './lib/secrets.ts';
 import { apiHost } from './lib/topology.ts';
-import { wskpropsContent, wskpropsFile } from './lib/wskprops.ts';
+import { wskpropsFile } from './lib/wskprops.ts';
 
 const SYSTEM = 'whisk.system';
 
@@ -98,12 +99,19 @@ export default definePlaybook({
           name: 'wskprops for the guest namespace',
           runOnce: true,
           run: onController(
-            copy(async (ctx) => {
+            template(async (ctx) => {
               const { apihost, keys } = await api(ctx);
+              const dest = wskpropsFile(ctx.inventory);
               return {
-                dest: wskpropsFile(ctx.inventory),
-                content: wskpropsContent(apihost, keys.guest),
+                src: 'wskprops.hbs',
+                dest,
                 mode: 0o600,
+                vars: {
+                  apihost,
+                  auth: keys.guest.pair,
+                  wskprops_path: dest,
+                  environment: ctx.inventory.name,
+                },
               };
             }),
           ),
