@@ -2,6 +2,7 @@
  * The controller service: REST API v1 on config.host:config.port over the CouchDB stores, with the
  * LoadBalancer dispatching activations to the invokers that ping it.
  */
+import { startAlarms } from '../alarms/routes.ts';
 import { createLogger, type Logger } from '../common/log.ts';
 import { loadRuntimeManifest } from '../runtimes/manifest.ts';
 import { ActivationStore } from '../store/activation-store.ts';
@@ -88,9 +89,11 @@ export async function startController(
   ruleRoutes(app, context);
   webRoutes(app, context);
   apiRoutes(app, context);
+  const alarms = await startAlarms(app, context);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    alarms.close();
     loadBalancer.close();
     entities.close();
     identities.close();
@@ -109,6 +112,7 @@ export async function startController(
     context,
     close: () => {
       closing ??= (async () => {
+        alarms.close();
         await app.close();
         loadBalancer.close();
         entities.close();

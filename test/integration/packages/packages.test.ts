@@ -48,7 +48,7 @@ describe('shared packages', () => {
     expect(run.body).toEqual({ message: 'hello', fromPackage: 'pkg' });
 
     const listed = await guest('GET', '/api/v1/namespaces/whisk.system/packages');
-    expect(listed.list.map((x) => x.name)).toEqual(['utils']);
+    expect(listed.list.map((x) => x.name).sort()).toEqual(['alarms', 'utils']);
     const actions = await guest('GET', `${SYS}/actions/utils/`);
     expect(actions.list.map((x) => x.name)).toEqual(['echo']);
   });

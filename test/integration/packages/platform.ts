@@ -42,7 +42,14 @@ export async function startPlatform(overrides: Partial<ControllerConfig> = {}): 
   });
   const stateDir = await mkdtemp(join(tmpdir(), 'owctl-invoker-'));
   const invoker = await startInvoker(
-    parseInvokerConfig({ port: 0, controllers: [controller.url], stateDir, prewarm: false, sandbox: 'none' }),
+    parseInvokerConfig({
+      port: 0,
+      controllers: [controller.url],
+      stateDir,
+      prewarm: false,
+      sandbox: 'none',
+      apihost: controller.url,
+    }),
     { sink: new ActivationStore(openStore(db)), logger: createLogger('invoker', 'silent') },
   );
   await waitForInvoker(controller.url);
