@@ -5,8 +5,8 @@
  * Every image is os + an interpreter layer + its own layers, so the big layers are stored once
  * and a code change rebuilds only the small last layer.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { packageClosure, sourceGraph } from '../engine/images/npm.ts';
 import { type ImageRecipe, layer } from '../engine/images/recipe.ts';
 import { LayerFiles } from '../engine/images/rootfs.ts';
@@ -39,6 +39,25 @@ function serviceSources(root: string, name: ServiceName) {
   return sourceGraph(root, [SERVICES[name].entry, 'bin/run-ts.js', 'services/runtimes/runtimes.json']);
 }
 
+/**
+ * The code of every service in one layer shared by the service images: all of services/ (their
+ * data files too, e.g. catalog actions), what they import from elsewhere, and the runner. Read
+ * when listed, so an edit while the image is being written cannot tear the layer.
+ */
+const codeLayer = layer('services-code', async (root) => {
+  const files = new LayerFiles();
+  const graphs = (Object.keys(SERVICES) as ServiceName[]).map((name) => serviceSources(root, name).files);
+  const all = new Set([...listFiles(root, 'services'), ...graphs.flat(), ...RUNNER]);
+  for (const file of [...all].sort()) files.content(`${APP_DIR}/${file}`, readFileSync(join(root, file)));
+  return files;
+});
+
+function listFiles(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
 function serviceImage(name: ServiceName): ImageRecipe {
   const deps = layer(`${name}-packages`, async (root) => {
     const graph = serviceSources(root, name);
@@ -52,18 +71,10 @@ function serviceImage(name: ServiceName): ImageRecipe {
     }
     return files;
   });
-  const code = layer(`${name}-code`, async (root) => {
-    const files = new LayerFiles();
-    for (const file of new Set([...serviceSources(root, name).files, ...RUNNER])) {
-      // Read now, so an edit while the image is being written cannot tear the layer.
-      files.content(`${APP_DIR}/${file}`, readFileSync(join(root, file)));
-    }
-    return files;
-  });
   return {
     name,
     description: SERVICES[name].description,
-    layers: [osLayer, nodeLayer, deps, code],
+    layers: [osLayer, nodeLayer, deps, codeLayer],
     config: {
       Entrypoint: ['/usr/bin/node', `${APP_DIR}/bin/run-ts.js`],
       Cmd: [`${APP_DIR}/${SERVICES[name].entry}`, CONFIG_PATH],

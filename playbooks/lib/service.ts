@@ -9,6 +9,13 @@ import type { ModuleContext } from '../../engine/modules/module.ts';
 import { supervisedProcess } from '../../engine/modules/process.ts';
 import type { Task } from '../../engine/runner/playbook.ts';
 import { configHash, serviceConfigText } from './configs.ts';
+import {
+  containerServices,
+  containerServiceTasks,
+  inContainers,
+  removeContainer,
+  withContainerVariant,
+} from './container-service.ts';
 import { loop } from './loop.ts';
 import { serviceHealthy } from './modules.ts';
 import { hostPaths } from './paths.ts';
@@ -37,7 +44,12 @@ function healthUrl(svc: ServiceSpec): string {
 
 const on = (role: Role) => (ctx: ModuleContext) => servicesOn(ctx.inventory, ctx.host, role);
 
+/** The service's tasks: as a supervised process, or as a container where deploy_mode is docker. */
 export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
+  return withContainerVariant(processServiceTasks(role, tags), containerServiceTasks(role, tags));
+}
+
+function processServiceTasks(role: Role, tags: string[]): Task[] {
   return [
     {
       name: `${role}: config`,
@@ -106,8 +118,9 @@ export function stopServiceTask(role: Role): Task {
   return {
     name: `${role}: stopped`,
     run: loop(
-      on(role),
+      (ctx) => (inContainers(ctx) ? containerServices(ctx, role) : on(role)(ctx)),
       (svc, ctx) => {
+        if (inContainers(ctx)) return removeContainer(ctx.inventory, svc);
         const files = serviceFiles(ctx, svc);
         const paths = hostPaths(ctx.inventory, svc.host);
         return supervisedProcess({
