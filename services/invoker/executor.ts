@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Activation, ActivationMessage, ActivationResponse } from '../common/types.ts';
-import { kindNames, type RuntimeManifest, resolveKind } from '../runtimes/manifest.ts';
+import { blackboxKind, kindNames, type RuntimeManifest, resolveKind } from '../runtimes/manifest.ts';
 import {
   buildActivation,
   classifyInit,
@@ -38,7 +38,10 @@ export async function executeActivation(deps: ExecutorDeps, msg: ActivationMessa
       [],
     );
   };
-  const kind = resolveKind(deps.manifest, action.exec.kind);
+  const kind =
+    action.exec.kind === 'blackbox' && action.exec.image
+      ? blackboxKind(action.exec.image)
+      : resolveKind(deps.manifest, action.exec.kind);
   if (!kind) {
     return failed(
       internalError(

@@ -180,3 +180,27 @@ export function requireKind(manifest: RuntimeManifest, kind: string): RuntimeKin
 export function stemCells(manifest: RuntimeManifest): StemCell[] {
   return [...manifest.kinds.values()].flatMap((k) => k.stemCells);
 }
+
+/** A blackbox action's kind: the user's own image, which speaks the action proxy protocol. */
+export function blackboxKind(image: string): RuntimeKind {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  const hasTag = colon > slash;
+  return {
+    kind: 'blackbox',
+    family: 'blackbox',
+    default: false,
+    deprecated: false,
+    image: {
+      prefix: slash < 0 ? '' : image.slice(0, slash),
+      name: image.slice(slash + 1, hasTag ? colon : undefined),
+      tag: hasTag ? image.slice(colon + 1) : 'latest',
+    },
+    stemCells: [],
+  };
+}
+
+/** The full name of a kind's image as given, e.g. "openwhisk/dockerskeleton:nightly". */
+export function imageName(image: RuntimeImage): string {
+  return `${image.prefix ? `${image.prefix}/` : ''}${image.name}:${image.tag}`;
+}

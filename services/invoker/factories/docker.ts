@@ -13,6 +13,7 @@
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
+import { imageName } from '../../runtimes/manifest.ts';
 import type { Container, ContainerFactory, ContainerOptions, ProxyResponse } from '../factory.ts';
 import { LogCollector } from '../logs.ts';
 import { freeLoopbackPort, ProxyHttp, type ProxyTarget } from './proxy-http.ts';
@@ -102,9 +103,13 @@ export async function createDockerFactory(options: DockerFactoryOptions): Promis
 
   return {
     async create(opts: ContainerOptions): Promise<Container> {
-      const blackbox = opts.image !== undefined;
-      const runtime = `${options.registry ? `${options.registry}/` : ''}${options.imagePrefix}/${opts.kind.image.name}:${options.imageTag}`;
-      const image = opts.image ?? runtime;
+      // Blackbox actions name their own image (pulled when missing); runtimes use the platform's.
+      const blackbox = opts.image !== undefined || opts.kind.family === 'blackbox';
+      const image =
+        opts.image ??
+        (blackbox
+          ? imageName(opts.kind.image)
+          : `${options.registry ? `${options.registry}/` : ''}${options.imagePrefix}/${opts.kind.image.name}:${options.imageTag}`);
       await ensureImage(image, blackbox || options.registry !== undefined);
       const name = `${prefix}${++seq}_${opts.kind.kind.replace(/[^A-Za-z0-9]/g, '_')}`;
       const host = options.network === 'host';
