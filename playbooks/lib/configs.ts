@@ -65,6 +65,10 @@ export function serviceConfig(inventory: Inventory, svc: ServiceSpec): Record<st
         port: svc.port,
         controllers: topo.controllers.map((c) => c.url),
         maxBodyBytes: vars.gateway.maxBodyBytes,
+        // `wsk api` routes live in the store; the gateway polls the controllers for them.
+        apiRoutesPollMs: 2000,
+        // Rolling restarts: a request arriving while every controller restarts waits for one.
+        unavailableWaitMs: 15_000,
         ...(vars.gateway.tls.enabled && vars.gateway.tls.cert && vars.gateway.tls.key
           ? { tls: { cert: vars.gateway.tls.cert, key: vars.gateway.tls.key } }
           : {}),

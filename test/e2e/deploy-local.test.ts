@@ -130,6 +130,22 @@ describe('owctl deploy local', () => {
     expect(await fibonacci(20)).toEqual({ fibonacci: 6765 });
   });
 
+  it('serves API routes through the deployed gateway', async () => {
+    const file = join(home, 'hello.js');
+    writeFileSync(file, 'function main(args) { return { greeting: `hello ${args.name}` }; }\n');
+    expect((await wsk('action', 'create', 'hello', file, '--web', 'true')).exitCode).toBe(0);
+    expect(
+      (await wsk('api', 'create', '/greet', '/hello', 'get', 'hello', '--response-type', 'json')).exitCode,
+    ).toBe(0);
+    let body: unknown;
+    for (let i = 0; i < 50 && body === undefined; i++) {
+      const res = await fetch(`${apihost}/api/guest/greet/hello?name=owctl`);
+      if (res.status === 200) body = await res.json();
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body).toEqual({ greeting: 'hello owctl' });
+  });
+
   it('redeploys with changed 0 and keeps the action', async () => {
     const again = await deploy();
     expect(changedTotal(again)).toBe(0);
