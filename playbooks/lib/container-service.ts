@@ -100,6 +100,8 @@ export function containerConfigText(inventory: Inventory, svc: ServiceSpec): str
       // A tcp:// engine is reached as such; unix and ssh:// engines through the mounted socket.
       ...(d.host?.startsWith('tcp://') ? { host: d.host } : {}),
       network: d.network ?? 'bridge',
+      // Environments may share an engine: each invoker cleans up only its own action containers.
+      instance: `${inventory.name}_${svc.name}`,
     };
   }
   return `${JSON.stringify(config, null, 2)}\n`;

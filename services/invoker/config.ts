@@ -37,6 +37,11 @@ export const invokerConfigSchema = z
         /** bridge (upstream's default), host (one machine, tests), or a network name. */
         network: z.string().default('bridge'),
         pidsLimit: z.number().int().positive().default(1024),
+        /**
+         * Names (wsk<instance>_…) and labels this invoker's action containers; unique per engine.
+         * Default: the invoker id. Environments sharing an engine give `<env>_<id>`.
+         */
+        instance: z.string().optional(),
         user: z.string().optional(),
       })
       .prefault({}),

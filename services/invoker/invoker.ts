@@ -45,13 +45,13 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 
 async function containerFactory(config: InvokerConfig, logger: Logger): Promise<ContainerFactory> {
   if (config.containerFactory === 'docker') {
-    const { host, imagePrefix, imageTag, registry, network, pidsLimit, user } = config.docker;
+    const { host, imagePrefix, imageTag, registry, network, pidsLimit, user, instance } = config.docker;
     const engine = host || process.env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
     try {
       return await createDockerFactory({
         docker: dockerClient({ host }),
         engine,
-        invokerId: config.id,
+        invokerId: instance ?? config.id,
         imagePrefix,
         imageTag,
         registry,
