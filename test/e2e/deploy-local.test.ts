@@ -132,7 +132,7 @@ describe('owctl deploy local', () => {
 
   it('serves API routes through the deployed gateway', async () => {
     const file = join(home, 'hello.js');
-    writeFileSync(file, 'function main(args) { return { greeting: `hello ${args.name}` }; }\n');
+    writeFileSync(file, 'function main(args) { return { greeting: "hello " + args.name }; }\n');
     expect((await wsk('action', 'create', 'hello', file, '--web', 'true')).exitCode).toBe(0);
     expect(
       (await wsk('api', 'create', '/greet', '/hello', 'get', 'hello', '--response-type', 'json')).exitCode,
@@ -144,6 +144,50 @@ describe('owctl deploy local', () => {
       else await new Promise((r) => setTimeout(r, 200));
     }
     expect(body).toEqual({ greeting: 'hello owctl' });
+  });
+
+  it('works with the official openwhisk npm client through the gateway', async () => {
+    const openwhisk = (await import('openwhisk')).default;
+    const status = JSON.parse((await owctl('status', 'local', '--json')).stdout) as {
+      auth: { guest: string };
+    };
+    const ow = openwhisk({ apihost, api_key: status.auth.guest });
+
+    expect(await ow.namespaces.list()).toEqual(['guest']);
+    await ow.packages.create({ name: 'owpkg', package: { parameters: [{ key: 'greeting', value: 'hi' }] } });
+    await ow.actions.create({ name: 'owpkg/greet', action: 'function main(p) { return p; }' });
+    const result = await ow.actions.invoke({
+      name: 'owpkg/greet',
+      params: { to: 'you' },
+      blocking: true,
+      result: true,
+    });
+    expect(result).toEqual({ greeting: 'hi', to: 'you' });
+    // Records are written in batches off the invoke path: poll as a user would.
+    let listed = 0;
+    for (let i = 0; i < 50 && listed === 0; i++) {
+      listed = (await ow.activations.list({ name: 'owpkg/greet' })).length;
+      if (listed === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toBeGreaterThan(0);
+
+    await ow.triggers.create({ name: 'owtrig' });
+    await ow.rules.create({ name: 'owrule', trigger: '/_/owtrig', action: '/_/owpkg/greet' });
+    const fired = await ow.triggers.invoke({ name: 'owtrig', params: { to: 'rule' } });
+    expect(fired.activationId).toMatch(/^[0-9a-f]{32}$/);
+    let ruleResult: unknown;
+    for (let i = 0; i < 50 && ruleResult === undefined; i++) {
+      const acts = (await ow.activations.list({ name: 'owpkg/greet', docs: true })) as {
+        response?: { result?: { to?: string } };
+      }[];
+      ruleResult = acts.find((a) => a.response?.result?.to === 'rule')?.response?.result;
+      if (ruleResult === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ruleResult).toEqual({ greeting: 'hi', to: 'rule' });
+    await ow.rules.delete({ name: 'owrule' });
+    await ow.triggers.delete({ name: 'owtrig' });
+    await ow.actions.delete({ name: 'owpkg/greet' });
+    await ow.packages.delete({ name: 'owpkg' });
   });
 
   it('redeploys with changed 0 and keeps the action', async () => {
