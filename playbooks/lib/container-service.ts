@@ -24,6 +24,11 @@ export function inContainers(ctx: Pick<ModuleContext, 'host'>): boolean {
   return ctx.host.vars.deploy_mode === 'docker';
 }
 
+/** Whether a role's services on this host are containers: all in docker mode; the store also with db.provider docker. */
+export function runsInContainer(ctx: Pick<ModuleContext, 'host'>, role: Role): boolean {
+  return inContainers(ctx) || (role === 'couchdb' && ctx.host.vars.db.provider === 'docker');
+}
+
 const APP = '/app';
 const DOCKER_SOCKET = '/var/run/docker.sock';
 

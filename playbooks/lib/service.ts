@@ -12,8 +12,8 @@ import { configHash, serviceConfigText } from './configs.ts';
 import {
   containerServices,
   containerServiceTasks,
-  inContainers,
   removeContainer,
+  runsInContainer,
   withContainerVariant,
 } from './container-service.ts';
 import { loop } from './loop.ts';
@@ -118,9 +118,9 @@ export function stopServiceTask(role: Role): Task {
   return {
     name: `${role}: stopped`,
     run: loop(
-      (ctx) => (inContainers(ctx) ? containerServices(ctx, role) : on(role)(ctx)),
+      (ctx) => (runsInContainer(ctx, role) ? containerServices(ctx, role) : on(role)(ctx)),
       (svc, ctx) => {
-        if (inContainers(ctx)) return removeContainer(ctx.inventory, svc);
+        if (runsInContainer(ctx, role)) return removeContainer(ctx.inventory, svc);
         const files = serviceFiles(ctx, svc);
         const paths = hostPaths(ctx.inventory, svc.host);
         return supervisedProcess({
