@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { REPO_ROOT } from './paths.ts';
-import { productionPackages, RELEASE_ROOTS, releaseId } from './release.ts';
+import { productionPackages, releaseFiles, releaseId } from './release.ts';
 
 export interface Artifact {
   /** The release id: the tarball's name and what hosts record once it is unpacked. */
@@ -31,7 +31,7 @@ async function build(file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   const list = `${partial}.files`;
-  await writeFile(list, `${[...RELEASE_ROOTS, ...productionPackages()].join('\n')}\n`);
+  await writeFile(list, `${[...releaseFiles(), ...productionPackages()].join('\n')}\n`);
   const tar = spawn(
     'tar',
     ['-C', REPO_ROOT, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '-cf', '-', '-T', list],

@@ -40,6 +40,10 @@ export function serviceConfig(inventory: Inventory, svc: ServiceSpec): Record<st
         payloadMaxBytes: vars.actionLimits.payloadMaxBytes,
         execMaxBytes: vars.actionLimits.execMaxBytes,
         clusterSize: topo.controllers.length,
+        // Rolling restarts: the gateways see it stopping (1 s health checks) before it closes.
+        drainMs: 1500,
+        // Known before their first ping, so a restarted controller routes at once.
+        invokers: topo.invokers.map((i) => i.url),
         apihost: apiHost(inventory),
         ...(vars.runtimes_manifest ? { runtimesManifest: vars.runtimes_manifest } : {}),
       };

@@ -1,15 +1,20 @@
 /**
- * The release: what the services need to run (their code, the TypeScript runner, package.json and
- * the production node_modules) and its identity, a hash over the code and the lockfile. A new
- * release restarts the services on the next deploy; the same release restarts nothing.
+ * The release: what the services need to run (their code and every file of the checkout it
+ * imports, the TypeScript runner, package.json and the production node_modules) and its identity,
+ * a hash over those files. A new release restarts the services on the next deploy; the same
+ * release restarts nothing.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
 
-/** The platform's own files (relative to the checkout); node_modules comes from the lockfile. */
-export const RELEASE_ROOTS = ['services', 'bin/run-ts.js', 'package.json', 'package-lock.json'];
+/** Where the release starts; files outside these that the code imports are added (releaseFiles). */
+const RELEASE_ROOTS = ['services', 'bin/run-ts.js', 'package.json', 'package-lock.json'];
+
+const CODE = /\.(ts|mts|js|mjs)$/;
+/** Relative specifiers of static and dynamic imports and re-exports. */
+const IMPORT = /(?:\bfrom|\bimport\s*\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function files(path: string): string[] {
   try {
@@ -21,15 +26,41 @@ function files(path: string): string[] {
   }
 }
 
+let cachedFiles: string[] | undefined;
+
+/**
+ * The release's own files, relative to the checkout and sorted: everything under the roots plus,
+ * transitively, each checkout file their code imports (e.g. engine/docker for the invoker).
+ */
+export function releaseFiles(): string[] {
+  if (cachedFiles) return cachedFiles;
+  const seen = new Set<string>();
+  const queue = RELEASE_ROOTS.flatMap((root) => files(join(REPO_ROOT, root)));
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    if (!CODE.test(file)) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const target = resolve(dirname(file), m[1] as string);
+      if (target.startsWith(`${REPO_ROOT}/`) && !target.includes('/node_modules/')) queue.push(target);
+    }
+  }
+  cachedFiles = [...seen].map((f) => relative(REPO_ROOT, f)).sort();
+  return cachedFiles;
+}
+
 let cached: string | undefined;
 
 export function releaseId(): string {
   if (cached) return cached;
   const hash = createHash('sha256');
-  for (const root of RELEASE_ROOTS) {
-    for (const file of files(join(REPO_ROOT, root)).sort()) {
-      hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-    }
+  for (const file of releaseFiles()) {
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(REPO_ROOT, file)))
+      .update('\0');
   }
   cached = hash.digest('hex').slice(0, 16);
   return cached;

@@ -37,6 +37,11 @@ const schema = z.object({
   execMaxBytes: z.number().int().min(1).default(50_331_648),
   runtimesManifest: z.string().default(DEFAULT_RUNTIMES_MANIFEST),
   clusterSize: z.number().int().min(1).default(1),
+  /**
+   * On stop, answer /ping with 503 for this long before closing, so the gateways (checking every
+   * second) stop sending new requests first: a rolling restart loses none.
+   */
+  drainMs: z.number().int().min(0).default(0),
   /** The public API host users and actions reach (`__OW_API_HOST`). */
   apihost: z.string().optional(),
   /** Invokers known before their first ping (they still must ping within 10 s to stay up). */

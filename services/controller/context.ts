@@ -22,6 +22,8 @@ export interface ControllerContext {
   loadBalancer: LoadBalancer;
   throttles: Throttles;
   manifest: RuntimeManifest;
+  /** Set when the controller is stopping: /ping answers 503 so the gateways route elsewhere. */
+  draining: boolean;
   /** preHandler that authenticates the caller into `req.identity`. */
   auth: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }

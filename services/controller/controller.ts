@@ -74,6 +74,7 @@ export async function startController(
     resolver,
     loadBalancer,
     manifest,
+    draining: false,
     throttles: new Throttles(config.limits, config.clusterSize),
     invoker: new ActionInvoker({ loadBalancer, activations, resolver, log }),
     auth: authenticate(identities),
@@ -112,6 +113,8 @@ export async function startController(
     context,
     close: () => {
       closing ??= (async () => {
+        context.draining = true;
+        if (config.drainMs > 0) await new Promise((r) => setTimeout(r, config.drainMs));
         alarms.close();
         await app.close();
         loadBalancer.close();

@@ -115,7 +115,10 @@ export class LoadBalancer {
    * invoker is usable.
    */
   publish(msg: ActivationMessage): Promise<Activation> {
-    const invoker = this.choose(msg);
+    return this.publishTo(this.choose(msg), msg);
+  }
+
+  private publishTo(invoker: InvokerState, msg: ActivationMessage): Promise<Activation> {
     const memory = msg.action.limits.memory;
     const abort = new AbortController();
     invoker.usedMB += memory;
@@ -123,6 +126,13 @@ export class LoadBalancer {
     const start = Date.now();
     return this.send(invoker, msg, abort.signal)
       .catch(async (err: Error) => {
+        // The invoker is gone or going (restart, crash, host down): route around it at once
+        // instead of after the ping timeout; it comes back with its next ping.
+        if (!abort.signal.aborted && connectionFailed(err)) this.markDown(invoker, err.message);
+        // Nothing ran when the invoker refused the activation: send it to another one.
+        if (!abort.signal.aborted && notDelivered(err) && this.ordered.some((i) => usable(i))) {
+          return this.publishTo(this.choose(msg), msg);
+        }
         const reason = abort.signal.aborted
           ? `The invoker ${invoker.id} stopped responding (no ping for ${this.healthTimeoutMs / 1000} s) while running this activation.`
           : `Failed to run the action on invoker ${invoker.id}: ${err.message}`;
@@ -171,6 +181,7 @@ export class LoadBalancer {
       signal,
     });
     const text = await res.body.text();
+    if (res.statusCode === 503) throw new NotDelivered(`HTTP 503 ${text.slice(0, 300)}`);
     if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode} ${text.slice(0, 300)}`);
     const body = JSON.parse(text) as { activation?: Activation };
     if (!body.activation) throw new Error('the invoker answered without an activation record');
@@ -193,6 +204,12 @@ export class LoadBalancer {
     return usable.reduce((best, inv) =>
       this.capacity(inv) - inv.usedMB > this.capacity(best) - best.usedMB ? inv : best,
     );
+  }
+
+  private markDown(inv: InvokerState, reason: string): void {
+    if (inv.down) return;
+    inv.down = true;
+    this.opts.log.warn({ invoker: inv.id, url: inv.url, reason }, 'invoker marked down until its next ping');
   }
 
   private capacity(inv: InvokerState): number {
@@ -220,6 +237,30 @@ function invokerConnection(url: string): { pool: Pool; path: string } {
     pool: new Pool(parsed.origin, { keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 }),
     path: `${parsed.pathname.replace(/\/+$/, '')}/activations`,
   };
+}
+
+/** The invoker refused the activation (it is shutting down): it never ran. */
+class NotDelivered extends Error {}
+
+/** Errors that say the activation never reached an invoker process. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Errors that say the connection to the invoker broke (it may have started the activation). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+function errorCode(err: Error): string {
+  return (err as { code?: string }).code ?? '';
+}
+
+function notDelivered(err: Error): boolean {
+  return err instanceof NotDelivered || NOT_CONNECTED.has(errorCode(err));
+}
+
+function connectionFailed(err: Error): boolean {
+  return notDelivered(err) || CONNECTION_LOST.has(errorCode(err));
+}
+
+function usable(inv: InvokerState): boolean {
+  return !inv.down && inv.status === 'up';
 }
 
 function fnv1a(text: string): number {

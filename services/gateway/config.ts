@@ -9,6 +9,11 @@ const schema = z.object({
   /** nginx's `client_max_body_size 65M` upstream; the controller enforces the finer API limits. */
   maxBodyBytes: z.number().int().positive().default(67_108_864),
   tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  /**
+   * When no controller is healthy, hold a request this long for one to come back (a rolling
+   * restart of the only controller) before answering 503; 0 answers at once.
+   */
+  unavailableWaitMs: z.number().int().min(0).default(0),
   routesFile: z.string().min(1).optional(),
   /** Also serve the routes `wsk api` stores, polled from the controllers' GET /apis/routes. */
   apiRoutesPollMs: z.number().int().min(100).optional(),

@@ -10,6 +10,8 @@ export class Controller {
   /** Path prefix of the base URL (usually empty), prepended to every proxied path. */
   readonly prefix: string;
   healthy = false;
+  /** Answered a health check at least once since the gateway started. */
+  seen = false;
 
   constructor(readonly url: string) {
     const parsed = new URL(url);
@@ -90,6 +92,7 @@ export class ControllerSet {
     if (reason === undefined) {
       if (!c.healthy) this.log.info({ controller: c.url }, 'controller healthy');
       c.healthy = true;
+      c.seen = true;
     } else {
       this.markDown(c, reason);
     }

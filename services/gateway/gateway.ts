@@ -39,6 +39,9 @@ async function controllerRoutes(controllers: ControllerSet): Promise<string> {
   throw new Error(`no controller served /apis/routes (${reasons.join('; ')})`);
 }
 
+/** How long close() lets requests in flight finish before cutting them. */
+const CLOSE_GRACE_MS = 8000;
+
 export async function startGateway(input: GatewayConfig): Promise<Gateway> {
   const config = resolveGatewayConfig(input);
   const log = createLogger('gateway', config.logLevel);
@@ -52,6 +55,7 @@ export async function startGateway(input: GatewayConfig): Promise<Gateway> {
   const handler = createProxy({
     controllers,
     maxBodyBytes: config.maxBodyBytes,
+    unavailableWaitMs: config.unavailableWaitMs,
     log,
     accessLog: config.accessLog,
     route: router.resolve,
@@ -88,9 +92,16 @@ export async function startGateway(input: GatewayConfig): Promise<Gateway> {
     url,
     async close() {
       router.close();
+      // Requests in flight finish (bounded); idle keep-alive connections close at once.
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
       await controllers.close();
     },

@@ -13,6 +13,8 @@ import { MESSAGES, sendError } from './errors.ts';
 export interface ProxyOptions {
   controllers: ControllerSet;
   maxBodyBytes: number;
+  /** How long to hold a request while no controller is healthy (0: answer 503 at once). */
+  unavailableWaitMs: number;
   log: Logger;
   accessLog: boolean;
   /** Maps a request path to the controller path, or undefined when the gateway does not serve it. */
@@ -46,6 +48,8 @@ const NOT_SENT = new Set([
   'UND_ERR_DESTROYED',
 ]);
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+/** How often a request held for a healthy controller looks for one. */
+const UNAVAILABLE_POLL_MS = 100;
 
 /** The caller's X-Request-ID when it is sane, else a fresh 32-hex id like nginx's $request_id. */
 function requestId(headers: IncomingHttpHeaders): string {
@@ -124,8 +128,18 @@ export function createProxy(opts: ProxyOptions): (req: IncomingMessage, res: Ser
     const method = (req.method ?? 'GET') as Dispatcher.HttpMethod;
     const headers = upstreamHeaders(req, tid, opts.secure);
     const tried = new Set<Controller>();
+    const deadline = Date.now() + opts.unavailableWaitMs;
     for (;;) {
-      const controller = controllers.next(tried);
+      let controller = controllers.next(tried);
+      // None left (every controller restarting, as in a rolling update with one controller): the
+      // request reached none of them, so hold it until one is healthy again rather than fail it.
+      // Not before any controller ever answered: then the platform is still being deployed.
+      const restarting = controllers.all.some((c) => c.seen);
+      while (!controller && restarting && Date.now() < deadline && !req.socket.destroyed) {
+        await new Promise((r) => setTimeout(r, UNAVAILABLE_POLL_MS));
+        controller = controllers.next();
+        if (controller) tried.clear();
+      }
       if (!controller) {
         sendError(res, 503, MESSAGES.unavailable, tid);
         return;

@@ -28,7 +28,11 @@ export function systemRoutes(app: FastifyInstance, ctx: ControllerContext): void
     },
     runtimes: kindNames(ctx.manifest),
   }));
-  app.get('/ping', async (_req, reply) => reply.type('text/plain').send('pong'));
+  app.get('/ping', async (_req, reply) =>
+    ctx.draining
+      ? reply.code(503).type('text/plain').send('stopping')
+      : reply.type('text/plain').send('pong'),
+  );
   app.get('/api/v1', async () => ({
     api_version: '1.0.0',
     api_version_path: 'v1',
