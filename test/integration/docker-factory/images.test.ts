@@ -12,10 +12,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../../../engine/docker/client.ts';
 import { buildImages } from '../../../engine/images/build.ts';
+import { owctlImages } from '../../../engine/images/module.ts';
 import { type ImageRecipe, layer } from '../../../engine/images/recipe.ts';
 import { LayerFiles } from '../../../engine/images/rootfs.ts';
 import { osLayer } from '../../../images/layers.ts';
-import { ensureDockerd } from '../../support/dockerd.ts';
+import { dockerUnavailableReason, ensureDockerd } from '../../support/dockerd.ts';
+import { ensureTestHosts, sshInventoryHost, testHostsUnavailableReason } from '../../support/hosts.ts';
+import { pool, runOn } from '../docker-modules/context.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const available = await ensureDockerd();
@@ -110,5 +113,37 @@ describe.skipIf(!available)('image builds', () => {
     expect(unknown.stderr).toContain(
       'no image named nodejs; owctl builds: controller, invoker, gateway, store',
     );
+  });
+});
+
+const sshReason = dockerUnavailableReason() ?? testHostsUnavailableReason();
+
+// A test host's sshd shares this machine's filesystem, so `docker system dial-stdio` there reaches
+// the same engine: images built for an ssh host travel over ssh://root@host.
+describe.skipIf(sshReason !== undefined)('image builds on a remote engine over ssh://', () => {
+  const remotePrefix = `owtestssh${randomBytes(3).toString('hex')}`;
+  afterAll(async () => {
+    await pool.closeAll();
+    await docker
+      .getImage(`${remotePrefix}/os-only:t1`)
+      .remove()
+      .catch(() => {});
+  });
+
+  it('builds through the ssh host, then reports it up to date', async () => {
+    const [h1] = await ensureTestHosts(1);
+    const host = sshInventoryHost(h1!);
+    const recipes: ImageRecipe[] = [
+      { name: 'os-only', description: 'busybox', layers: [osLayer], config: {} },
+    ];
+    const task = owctlImages({ recipes, prefix: remotePrefix, tag: 't1', root: ROOT });
+    const first = await runOn(host, task);
+    expect(first.status, first.msg).toBe('changed');
+    expect(first.msg).toContain(`${remotePrefix}/os-only:t1 built`);
+    expect((await docker.getImage(`${remotePrefix}/os-only:t1`).inspect()).Config.Labels).toMatchObject({
+      'owctl.image': 'os-only',
+    });
+    const again = await runOn(host, task);
+    expect(again.status).toBe('ok');
   });
 });
