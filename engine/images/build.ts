@@ -191,35 +191,43 @@ class KnownLayers {
 
 /** Layer digests by layer key (file metadata), so unchanged layers are not read again. */
 class LayerCache {
+  /** Most recently used entries kept; older ones (superseded code layers) are dropped. */
+  private static readonly LIMIT = 200;
   private readonly file: string;
-  private entries: Record<string, CachedLayer> = {};
+  private entries: Record<string, CachedLayer & { used: number }> = {};
   private dirty = false;
 
   constructor(private readonly dir: string) {
     this.file = join(dir, 'layers.json');
     try {
-      this.entries = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, CachedLayer>;
+      this.entries = JSON.parse(readFileSync(this.file, 'utf8')) as typeof this.entries;
     } catch {}
   }
 
   get(key: string): CachedLayer | undefined {
-    return this.entries[key];
+    const found = this.entries[key];
+    if (!found) return undefined;
+    found.used = Date.now();
+    this.dirty = true;
+    return { diffId: found.diffId, size: found.size };
   }
 
   set(key: string, value: CachedLayer): void {
-    this.entries[key] = value;
+    this.entries[key] = { ...value, used: Date.now() };
     this.dirty = true;
   }
 
   save(): void {
     if (!this.dirty) return;
+    const kept = Object.entries(this.entries)
+      .sort(([, a], [, b]) => b.used - a.used)
+      .slice(0, LayerCache.LIMIT);
     mkdirSync(this.dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.entries));
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(kept)));
     renameSync(tmp, this.file);
   }
 }
-
 /** Layer digests live beside the environments' state: $OWCTL_HOME/image-cache (default ~/.owctl). */
 export function imageCacheDir(): string {
   return join(process.env.OWCTL_HOME || join(homedir(), '.owctl'), 'image-cache');
