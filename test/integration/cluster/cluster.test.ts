@@ -122,7 +122,7 @@ describe.skipIf(!available)('owctl deploy to a three-host cluster over SSH', () 
     expect(JSON.parse(echo.stdout)).toEqual({ message: 'hi' });
 
     const put = await api('PUT', 'actions/hello?overwrite=true', {
-      exec: { kind: 'nodejs:20', code: 'function main(a) { return { greeting: `hello ${a.name}` }; }' },
+      exec: { kind: 'nodejs:20', code: 'function main(a) { return { greeting: "hello " + a.name }; }' },
     });
     expect(put.status).toBe(200);
     const load = new Load({ apihost: env.apihost, auth: guest, action: 'hello', expectKey: 'greeting' });
