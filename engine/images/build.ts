@@ -65,7 +65,24 @@ export async function buildImages(recipes: ImageRecipe[], opts: BuildOptions): P
   } finally {
     cache.save();
   }
+  if (!opts.check) await removeSuperseded(opts.docker);
   return out;
+}
+
+/**
+ * Earlier builds nothing is tagged with any more; those a container still runs stay (the engine
+ * refuses) and go on a later build.
+ */
+async function removeSuperseded(docker: Dockerode): Promise<void> {
+  const dangling = await docker.listImages({
+    filters: JSON.stringify({ dangling: ['true'], label: [IMAGE_LABEL] }),
+  });
+  for (const image of dangling) {
+    await docker
+      .getImage(image.Id)
+      .remove()
+      .catch(() => {});
+  }
 }
 
 async function buildImage(
