@@ -97,6 +97,9 @@ export async function startInvoker(config: InvokerConfig, options: InvokerOption
   });
   const recent: ActivationStatus[] = [];
   let accepting = true;
+  /** Activations accepted and not yet answered; close() lets them finish before draining the pool. */
+  let admitted = 0;
+  let onSettled: (() => void) | undefined;
 
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, keepAliveTimeout: 600_000 });
   app.post('/activations', async (req, reply) => {
@@ -107,7 +110,14 @@ export async function startInvoker(config: InvokerConfig, options: InvokerOption
     }
     const parsed = parseActivationMessage(req.body);
     if (!parsed.ok) return reply.code(400).send({ error: parsed.error });
-    const activation = await executeActivation({ pool, manifest, logger }, parsed.message);
+    admitted++;
+    let activation: Awaited<ReturnType<typeof executeActivation>>;
+    try {
+      activation = await executeActivation({ pool, manifest, logger }, parsed.message);
+    } finally {
+      admitted--;
+      onSettled?.();
+    }
     recent.push(activation.response.status);
     if (recent.length > HEALTH_WINDOW) recent.shift();
     sink.store(activation);
@@ -143,6 +153,9 @@ export async function startInvoker(config: InvokerConfig, options: InvokerOption
     closing ??= (async () => {
       accepting = false;
       stopPinging();
+      // What was accepted runs to the end (new work gets 503 and goes to another invoker).
+      while (admitted > 0) await new Promise<void>((resolve) => (onSettled = resolve));
+      onSettled = undefined;
       // Running activations finish (bounded by their time limits); queued ones fail.
       await pool.drain();
       await app.close();

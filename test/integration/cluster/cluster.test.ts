@@ -6,7 +6,7 @@
  * failed request, an invoker host's processes killed while invokes keep succeeding, and a deploy
  * that brings it back.
  */
-import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
@@ -169,6 +169,18 @@ describe.skipIf(!available)('owctl deploy to a three-host cluster over SSH', () 
     expect(supervisor).toBeGreaterThan(0);
     expect(child).toBeGreaterThan(0);
 
+    // Slow activations in flight when the host dies: each must end up recorded, none lost.
+    const inflight: string[] = [];
+    for (const n of [0, 1, 2, 3]) {
+      const code =
+        'function main() { return new Promise((r) => setTimeout(() => r({ done: true }), 4000)); }';
+      expect(
+        (await api('PUT', `actions/slow${n}?overwrite=true`, { exec: { kind: 'nodejs:20', code } })).status,
+      ).toBe(200);
+      const res = await api('POST', `actions/slow${n}`, {});
+      expect(res.status).toBe(202);
+      inflight.push(res.body.activationId as string);
+    }
     const load = new Load({ apihost: env.apihost, auth: guest, action: 'hello', expectKey: 'greeting' });
     load.start(20);
     await new Promise((r) => setTimeout(r, 1000));
@@ -181,6 +193,11 @@ describe.skipIf(!available)('owctl deploy to a three-host cluster over SSH', () 
       JSON.stringify({ ...report, failures: report.failures.length }),
     );
     expect(report.failures).toEqual([]);
+    const records = await Promise.all(inflight.map((id) => api('GET', `activations/${id}`)));
+    const outcomes = records.map((r) => (r.body.response as { status?: string } | undefined)?.status);
+    expect(records.every((r) => r.status === 200)).toBe(true);
+    expect(outcomes).toContain('whisk internal error'); // the ones the dead invoker ran
+    expect(outcomes.every((o) => o === 'success' || o === 'whisk internal error')).toBe(true);
 
     const down = await status();
     expect(down.services.find((s) => s.name === 'invoker1')?.healthy).toBe(false);
@@ -188,4 +205,25 @@ describe.skipIf(!available)('owctl deploy to a three-host cluster over SSH', () 
     expect(recap[h3]?.changed).toBeGreaterThan(0);
     expect((await status()).services.every((s) => s.healthy)).toBe(true);
   }, 120_000);
+
+  it('reports a host it cannot reach with the reason and deploys the others', async () => {
+    const h3 = env.hosts[2] as { name: string };
+    const hostVars = join(env.dir, 'host_vars', `${h3.name}.yml`);
+    const saved = readFileSync(hostVars, 'utf8');
+    writeFileSync(hostVars, `${saved}ansible_port: 1\n`); // nothing listens there: connection refused
+    try {
+      const res = await owctl(env, ['deploy', env.dir, '--json'], extra);
+      expect(res.exitCode).not.toBe(0);
+      const recap = recapOf(res.stdout);
+      expect(recap[h3.name]?.unreachable).toBeGreaterThan(0);
+      expect(res.stdout).toContain(
+        `connection refused by ${(env.hosts[2] as { address: string }).address}:1`,
+      );
+      for (const other of env.hosts.slice(0, 2)) {
+        expect(recap[other.name]).toMatchObject({ failed: 0, unreachable: 0, changed: 0 });
+      }
+    } finally {
+      writeFileSync(hostVars, saved);
+    }
+  }, 60_000);
 });
