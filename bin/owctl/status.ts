@@ -6,10 +6,10 @@
 import type { Command } from 'commander';
 import { request } from 'undici';
 import { loadEnvironment } from '../../engine/inventory/index.ts';
-import { processStatus } from '../../engine/modules/process.ts';
 import { TransportPool } from '../../engine/transports/pool.ts';
+import { servicePid } from '../../playbooks/lib/manager.ts';
 import { readAuthKeys } from '../../playbooks/lib/secrets.ts';
-import { serviceFiles } from '../../playbooks/lib/service.ts';
+import { serviceFiles, serviceUnitName } from '../../playbooks/lib/service.ts';
 import { apiHost, type ServiceSpec, topology } from '../../playbooks/lib/topology.ts';
 
 export interface ServiceStatus {
@@ -51,14 +51,16 @@ export function registerStatusCommand(program: Command): void {
           topology(inventory).all.map(async (svc) => {
             const transport = pool.get(svc.host);
             const files = serviceFiles({ inventory }, svc);
-            const state = await processStatus(transport, files.pid).catch(() => ({
-              running: false,
-              childPid: undefined,
-            }));
+            const pid = await servicePid(
+              svc.host,
+              transport,
+              serviceUnitName({ inventory }, svc),
+              files.pid,
+            ).catch(() => null);
             return {
               name: svc.name,
               host: svc.host.name,
-              pid: state.running ? (state.childPid ?? null) : null,
+              pid,
               url: svc.url,
               healthy: await healthy(svc),
             };

@@ -1,12 +1,11 @@
 /**
  * The lifecycle every platform service shares: its config file (0600, it holds credentials), its
- * supervised process (restarted only when config or release changed), and a health wait that shows
- * the service's own log when it does not come up.
+ * process kept up by systemd or owctl's supervisor (restarted only when config or release
+ * changed), and a health wait that shows the service's own log when it does not come up.
  */
 import { join } from 'node:path';
 import { copy } from '../../engine/modules/copy.ts';
 import type { ModuleContext } from '../../engine/modules/module.ts';
-import { supervisedProcess } from '../../engine/modules/process.ts';
 import type { Task } from '../../engine/runner/playbook.ts';
 import { configHash, serviceConfigText } from './configs.ts';
 import {
@@ -17,6 +16,7 @@ import {
   withContainerVariant,
 } from './container-service.ts';
 import { loop } from './loop.ts';
+import { managedService } from './manager.ts';
 import { serviceHealthy } from './modules.ts';
 import { hostPaths } from './paths.ts';
 import { releaseId } from './release.ts';
@@ -35,6 +35,11 @@ export function serviceFiles(ctx: Pick<ModuleContext, 'inventory'>, svc: Service
     log: join(paths.logs, `${svc.name}.log`),
     pid: join(paths.run, `${svc.name}.pid`),
   };
+}
+
+/** The supervisor's name for it, and its systemd unit name: unique per environment and host. */
+export function serviceUnitName(ctx: Pick<ModuleContext, 'inventory'>, svc: ServiceSpec): string {
+  return `owctl-${ctx.inventory.name}-${svc.name}`;
 }
 
 /** What answers when the service is up. */
@@ -73,8 +78,8 @@ function processServiceTasks(role: Role, tags: string[]): Task[] {
         (svc, ctx) => {
           const paths = hostPaths(ctx.inventory, svc.host);
           const files = serviceFiles(ctx, svc);
-          return supervisedProcess({
-            name: `owctl-${ctx.inventory.name}-${svc.name}`,
+          return managedService({
+            name: serviceUnitName(ctx, svc),
             command: [
               paths.node,
               join(paths.release, 'bin/run-ts.js'),
@@ -123,8 +128,8 @@ export function stopServiceTask(role: Role): Task {
         if (runsInContainer(ctx, role)) return removeContainer(ctx.inventory, svc);
         const files = serviceFiles(ctx, svc);
         const paths = hostPaths(ctx.inventory, svc.host);
-        return supervisedProcess({
-          name: `owctl-${ctx.inventory.name}-${svc.name}`,
+        return managedService({
+          name: serviceUnitName(ctx, svc),
           command: [paths.node],
           logFile: files.log,
           pidFile: files.pid,
