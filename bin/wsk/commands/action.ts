@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { ActionLimits, KeyValue } from '../../../services/common/types.ts';
 import { type ApiResponse, apiPath, expectOk, serverError, type WhiskClient } from '../client.ts';
 import { type CommandContext, commandOf, intOption } from '../context.ts';
+import { entitySummary, KV_HELP, listOptions, showEntity, sortByName } from '../entity.ts';
 import { attempt, because, EXIT, WskError } from '../errors.ts';
 import { displayNamespace, parseQualifiedName, type QualifiedName } from '../names.ts';
 import { json, sortKeys } from '../output.ts';
@@ -124,33 +125,6 @@ async function invoke(ctx: CommandContext, args: unknown[]): Promise<void> {
   if (blocking) ctx.output.out(json(sortKeys(res.body)));
 }
 
-/** `--summary`: the entity line and its parameters; `*` bound, `**` bound and final. */
-function summary(action: ActionEntity): string {
-  const annotations = action.annotations ?? [];
-  const bound = (action.parameters ?? []).map((p) => p.key);
-  const described = annotations.find((a) => a.key === 'parameters')?.value;
-  const declared = Array.isArray(described)
-    ? described.map((d: { name?: unknown }) => d?.name).filter((n): n is string => typeof n === 'string')
-    : [];
-  const tag = annotations.find((a) => a.key === 'final')?.value === true ? '**' : '*';
-  const names = [...new Set([...bound, ...declared])]
-    .sort()
-    .map((n) => (bound.includes(n) ? `${tag}${n}` : n));
-  const params = names.length ? names.join(', ') : 'none defined';
-  const description = annotations.find((a) => a.key === 'description')?.value;
-  const fullName = `/${action.namespace}/${action.name}`;
-  let head = `action ${fullName}`;
-  if (typeof description === 'string' && description) head += `: ${description}`;
-  else if (names.length) {
-    const plain = names.map((n) => n.replace(/\*/g, ''));
-    const last = plain.pop();
-    head += plain.length
-      ? `: Returns a result based on parameters ${plain.join(', ')} and ${last}`
-      : `: Returns a result based on parameter ${last}`;
-  }
-  return `${head}\n   (parameters: ${params})\n`;
-}
-
 function actionUrl(client: WhiskClient, action: ActionEntity): string {
   const [ns, pkg] = (action.namespace ?? '_').split('/');
   const base = `${client.apiBase}/${client.settings.apiversion}`;
@@ -194,17 +168,10 @@ async function get(ctx: CommandContext, args: unknown[]): Promise<void> {
     ctx.ok(`got action ${q.entity}`);
     ctx.output.out(`${actionUrl(client, action)}\n`);
   } else if (o.summary) {
-    ctx.output.out(summary(action));
+    ctx.output.out(entitySummary('action', `/${action.namespace}/${action.name}`, action));
   } else if (save) {
     saveCode(ctx, action, o.saveAs);
-  } else if (field) {
-    if (!(field in action)) throw new WskError(`Invalid field filter '${field}'.`, EXIT.usage, true);
-    ctx.ok(`got action ${q.entityName}, displaying field ${field}`);
-    ctx.output.out(json((action as Record<string, unknown>)[field]));
-  } else {
-    ctx.ok(`got action ${q.entityName}`);
-    ctx.output.out(json(action));
-  }
+  } else showEntity(ctx, 'action', q.entityName, action, field, true);
 }
 
 async function remove(ctx: CommandContext, args: unknown[]): Promise<void> {
@@ -241,8 +208,7 @@ async function list(ctx: CommandContext, args: unknown[]): Promise<void> {
     ),
   );
   const actions = Array.isArray(res.body) ? (res.body as ActionEntity[]) : [];
-  if (o.nameSort)
-    actions.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  if (o.nameSort) sortByName(actions);
   ctx.output.out(`actions\n${actions.map(actionRow).join('')}`);
 }
 
@@ -266,10 +232,7 @@ function addCreateOptions(cmd: Command): Command {
       'yes | true = web action, raw = raw HTTP web action, no | false = standard action',
     )
     .option('--web-secure <SECRET>', 'secure the web action: true, false, or any string')
-    .addHelpText(
-      'after',
-      '\n  -p, --param KEY VALUE   parameter values\n  -P, --param-file FILE   parameters in JSON\n  -a, --annotation KEY VALUE\n  -A, --annotation-file FILE',
-    );
+    .addHelpText('after', KV_HELP);
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -300,11 +263,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('delete <ACTION_NAME>')
     .description('delete action')
     .action((...args: unknown[]) => remove(ctx, args));
-  action
-    .command('list [NAMESPACE_OR_PACKAGE]')
-    .description('list all actions in a namespace or actions contained in a package')
-    .option('-s, --skip <SKIP>', 'exclude the first SKIP number of actions from the result', intOption, 0)
-    .option('-l, --limit <LIMIT>', 'only return LIMIT number of actions from the collection', intOption, 30)
-    .option('-n, --name-sort', 'sorts a list alphabetically by entity name')
-    .action((...args: unknown[]) => list(ctx, args));
+  listOptions(
+    action
+      .command('list [NAMESPACE_OR_PACKAGE]')
+      .description('list all actions in a namespace or actions contained in a package'),
+    'actions',
+  ).action((...args: unknown[]) => list(ctx, args));
 }

@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import { apiPath, expectOk, type WhiskClient } from '../client.ts';
 import { type CommandContext, commandOf } from '../context.ts';
-import { attempt, EXIT, WskError } from '../errors.ts';
+import { listCollection, listOptions, showEntity } from '../entity.ts';
+import { attempt } from '../errors.ts';
 import { fullyQualify, parseQualifiedName, type QualifiedName } from '../names.ts';
-import { json } from '../output.ts';
-import { listCollection, listOptions } from './package.ts';
 
 interface RuleEntity {
   namespace?: string;
@@ -99,14 +98,7 @@ export function register(program: Command, ctx: CommandContext): void {
         const r = await attempt(`Unable to get rule '${q.entityName}'`, () => fetchRule(client, q));
         if (commandOf(args).opts<{ summary?: boolean }>().summary) {
           ctx.output.out(`rule /${r.namespace}/${r.name}\n   (status: ${r.status})\n`);
-        } else if (field) {
-          if (!(field in r)) throw new WskError(`Invalid field filter '${field}'.`, EXIT.general);
-          ctx.ok(`got rule ${q.entityName}, displaying field ${field}`);
-          ctx.output.out(json(r[field]));
-        } else {
-          ctx.ok(`got rule ${q.entityName}`);
-          ctx.output.out(json(r));
-        }
+        } else showEntity(ctx, 'rule', q.entityName, r, field);
       }),
     );
   rule

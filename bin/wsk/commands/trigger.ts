@@ -7,10 +7,18 @@ import type { Command } from 'commander';
 import type { KeyValue } from '../../../services/common/types.ts';
 import { apiPath, expectOk, serverError, type WhiskClient } from '../client.ts';
 import { type CommandContext, commandOf } from '../context.ts';
-import { attempt, because, EXIT, WskError } from '../errors.ts';
+import {
+  entitySummary,
+  KV_HELP,
+  kvFields,
+  listCollection,
+  listOptions,
+  publishRow,
+  showEntity,
+} from '../entity.ts';
+import { attempt, because, WskError } from '../errors.ts';
 import { parseQualifiedName, type QualifiedName } from '../names.ts';
 import { json, sortKeys } from '../output.ts';
-import { entitySummary, kvFields, listCollection, listOptions, publishRow } from './package.ts';
 
 interface TriggerEntity {
   namespace?: string;
@@ -122,14 +130,7 @@ async function get(ctx: CommandContext, args: unknown[]): Promise<void> {
   const trigger = await attempt(`Unable to get trigger '${q.entityName}'`, () => fetchTrigger(client, q));
   if (cmd.opts<{ summary?: boolean }>().summary) {
     ctx.output.out(entitySummary('trigger', `/${trigger.namespace}/${trigger.name}`, trigger));
-  } else if (field) {
-    if (!(field in trigger)) throw new WskError(`Invalid field filter '${field}'.`, EXIT.general);
-    ctx.ok(`got trigger ${q.entityName}, displaying field ${field}`);
-    ctx.output.out(json(trigger[field]));
-  } else {
-    ctx.ok(`got trigger ${q.entityName}`);
-    ctx.output.out(json(trigger));
-  }
+  } else showEntity(ctx, 'trigger', q.entityName, trigger, field);
 }
 
 async function remove(ctx: CommandContext, args: unknown[]): Promise<void> {
@@ -150,9 +151,6 @@ async function remove(ctx: CommandContext, args: unknown[]): Promise<void> {
   );
   ctx.ok(`deleted trigger ${q.entityName}`);
 }
-
-const KV_HELP =
-  '\n  -p, --param KEY VALUE   parameter values\n  -P, --param-file FILE   parameters in JSON\n  -a, --annotation KEY VALUE\n  -A, --annotation-file FILE';
 
 export function register(program: Command, ctx: CommandContext): void {
   const trigger = program.command('trigger').description('work with triggers');
