@@ -5,18 +5,16 @@
  * host networking, the host's state folder mounted at the same path so the config's paths hold,
  * the invoker with the Docker socket — and the same health wait showing the service's log.
  */
-import { join } from 'node:path';
 import { owctlImages, platformImageRef } from '../../engine/images/module.ts';
 import type { Host, Inventory } from '../../engine/inventory/types.ts';
-import { copy } from '../../engine/modules/copy.ts';
 import { dockerContainer } from '../../engine/modules/docker_container.ts';
 import type { ModuleContext } from '../../engine/modules/module.ts';
 import type { Task } from '../../engine/runner/playbook.ts';
 import { selectRecipes } from '../../images/index.ts';
 import { configHash, serviceConfig } from './configs.ts';
 import { loop } from './loop.ts';
-import { serviceHealthy } from './modules.ts';
 import { hostPaths, REPO_ROOT } from './paths.ts';
+import { configTask, healthyTask, serviceFiles, serviceUnitName } from './service-common.ts';
 import { type Role, type ServiceSpec, servicesOn } from './topology.ts';
 
 /** Whether this host's services run as containers. */
@@ -81,16 +79,11 @@ export function containerServices(ctx: Pick<ModuleContext, 'host' | 'inventory'>
 }
 
 export function containerName(inventory: Inventory, svc: ServiceSpec): string {
-  return `owctl-${inventory.name}-${svc.name}`;
+  return serviceUnitName({ inventory }, svc);
 }
 
 function files(inventory: Inventory, svc: ServiceSpec) {
-  const paths = hostPaths(inventory, svc.host);
-  return {
-    paths,
-    config: join(paths.config, `${svc.name}.json`),
-    log: join(paths.logs, `${svc.name}.log`),
-  };
+  return { paths: hostPaths(inventory, svc.host), ...serviceFiles({ inventory }, svc) };
 }
 
 /** The service's config; the invoker's also says how to run action containers on this engine. */
@@ -131,20 +124,7 @@ export function containerServiceTasks(role: Role, tags: string[] = [role]): Task
         };
       }),
     },
-    {
-      name: `${role}: config`,
-      tags,
-      run: loop(
-        on(role),
-        (svc, ctx) =>
-          copy({
-            dest: files(ctx.inventory, svc).config,
-            content: containerConfigText(ctx.inventory, svc),
-            mode: 0o600,
-          }),
-        (s) => s.name,
-      ),
-    },
+    configTask(role, tags, on(role), containerConfigText),
     {
       name: `${role}: container`,
       tags,
@@ -182,24 +162,7 @@ export function containerServiceTasks(role: Role, tags: string[] = [role]): Task
         (s) => s.name,
       ),
     },
-    {
-      name: `${role}: healthy`,
-      tags,
-      run: loop(
-        on(role),
-        (svc, ctx) => {
-          const f = files(ctx.inventory, svc);
-          return serviceHealthy({
-            service: svc.name,
-            url: svc.role === 'couchdb' ? `${svc.url}/` : `${svc.url}/ping`,
-            logFile: f.log,
-            configFile: f.config,
-            anyStatus: svc.role === 'gateway',
-          });
-        },
-        (s) => s.name,
-      ),
-    },
+    healthyTask(role, tags, on(role)),
   ];
 }
 

@@ -4,7 +4,6 @@
  * changed), and a health wait that shows the service's own log when it does not come up.
  */
 import { join } from 'node:path';
-import { copy } from '../../engine/modules/copy.ts';
 import type { ModuleContext } from '../../engine/modules/module.ts';
 import type { Task } from '../../engine/runner/playbook.ts';
 import { configHash, serviceConfigText } from './configs.ts';
@@ -17,35 +16,12 @@ import {
 } from './container-service.ts';
 import { loop } from './loop.ts';
 import { managedService } from './manager.ts';
-import { serviceHealthy } from './modules.ts';
 import { hostPaths } from './paths.ts';
 import { releaseId } from './release.ts';
-import { type Role, type ServiceSpec, servicesOn } from './topology.ts';
+import { configTask, healthyTask, serviceFiles, serviceUnitName } from './service-common.ts';
+import { type Role, servicesOn } from './topology.ts';
 
-export interface ServiceFiles {
-  config: string;
-  log: string;
-  pid: string;
-}
-
-export function serviceFiles(ctx: Pick<ModuleContext, 'inventory'>, svc: ServiceSpec): ServiceFiles {
-  const paths = hostPaths(ctx.inventory, svc.host);
-  return {
-    config: join(paths.config, `${svc.name}.json`),
-    log: join(paths.logs, `${svc.name}.log`),
-    pid: join(paths.run, `${svc.name}.pid`),
-  };
-}
-
-/** The supervisor's name for it, and its systemd unit name: unique per environment and host. */
-export function serviceUnitName(ctx: Pick<ModuleContext, 'inventory'>, svc: ServiceSpec): string {
-  return `owctl-${ctx.inventory.name}-${svc.name}`;
-}
-
-/** What answers when the service is up. */
-function healthUrl(svc: ServiceSpec): string {
-  return svc.role === 'couchdb' ? `${svc.url}/` : `${svc.url}/ping`;
-}
+export { type ServiceFiles, serviceFiles, serviceUnitName } from './service-common.ts';
 
 const on = (role: Role) => (ctx: ModuleContext) => servicesOn(ctx.inventory, ctx.host, role);
 
@@ -56,20 +32,7 @@ export function serviceTasks(role: Role, tags: string[] = [role]): Task[] {
 
 function processServiceTasks(role: Role, tags: string[]): Task[] {
   return [
-    {
-      name: `${role}: config`,
-      tags,
-      run: loop(
-        on(role),
-        (svc, ctx) =>
-          copy({
-            dest: serviceFiles(ctx, svc).config,
-            content: serviceConfigText(ctx.inventory, svc),
-            mode: 0o600,
-          }),
-        (s) => s.name,
-      ),
-    },
+    configTask(role, tags, on(role), serviceConfigText),
     {
       name: `${role}: running`,
       tags,
@@ -97,24 +60,7 @@ function processServiceTasks(role: Role, tags: string[]): Task[] {
         (s) => s.name,
       ),
     },
-    {
-      name: `${role}: healthy`,
-      tags,
-      run: loop(
-        on(role),
-        (svc, ctx) => {
-          const files = serviceFiles(ctx, svc);
-          return serviceHealthy({
-            service: svc.name,
-            url: healthUrl(svc),
-            logFile: files.log,
-            configFile: files.config,
-            anyStatus: svc.role === 'gateway',
-          });
-        },
-        (s) => s.name,
-      ),
-    },
+    healthyTask(role, tags, on(role)),
   ];
 }
 
