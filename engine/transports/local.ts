@@ -1,6 +1,7 @@
 /** The controller itself (ansible_connection: local): commands through execa, files through node:fs. */
 import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { OutputCollector, signalExitCode } from './collect.ts';
+import { fileStatOf } from './file-stat.ts';
 import {
   commandLine,
   parentDir,
@@ -94,16 +95,7 @@ export class LocalTransport implements Transport {
   async stat(path: string): Promise<FileStat | undefined> {
     try {
       const st = await lstat(path);
-      return {
-        isFile: st.isFile(),
-        isDirectory: st.isDirectory(),
-        isSymlink: st.isSymbolicLink(),
-        mode: st.mode & 0o7777,
-        uid: st.uid,
-        gid: st.gid,
-        size: st.size,
-        mtimeMs: st.mtimeMs,
-      };
+      return fileStatOf(st, st.mtimeMs);
     } catch (err) {
       if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
       throw fileError('stat', path, err);

@@ -1,5 +1,6 @@
 /** Promise wrappers over the ssh2 SFTP calls the SSH transport uses; missing paths become undefined. */
 import type { SFTPWrapper, Stats } from 'ssh2';
+import { fileStatOf } from './file-stat.ts';
 import type { FileStat } from './transport.ts';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
@@ -27,16 +28,7 @@ export async function sftpRead(sftp: SFTPWrapper, path: string): Promise<Buffer 
 export async function sftpLstat(sftp: SFTPWrapper, path: string): Promise<FileStat | undefined> {
   try {
     const st = await new Promise<Stats>((resolve, reject) => sftp.lstat(path, settle(resolve, reject)));
-    return {
-      isFile: st.isFile(),
-      isDirectory: st.isDirectory(),
-      isSymlink: st.isSymbolicLink(),
-      mode: st.mode & 0o7777,
-      uid: st.uid,
-      gid: st.gid,
-      size: st.size,
-      mtimeMs: st.mtime * 1000,
-    };
+    return fileStatOf(st, st.mtime * 1000);
   } catch (err) {
     if (sftpCode(err) === SFTP_NO_SUCH_FILE) return undefined;
     throw err;
