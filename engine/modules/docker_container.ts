@@ -122,24 +122,14 @@ async function converge(
 
   const data = { id: current.Id, image_id: current.Image };
   const running = current.State.Running;
-  if (state === 'started' && !running) {
-    if (!ctx.check) await container.start();
+  if ((state === 'started') !== running) {
+    if (!ctx.check) await (state === 'started' ? container.start() : container.stop({ t: stopTimeout }));
     return withDiff(
-      changed(`container ${args.name} ${ctx.check ? 'would be ' : ''}started`, data),
+      changed(`container ${args.name} ${ctx.check ? 'would be ' : ''}${state}`, data),
       ctx,
       args.name,
-      'stopped\n',
-      'started\n',
-    );
-  }
-  if (state === 'stopped' && running) {
-    if (!ctx.check) await container.stop({ t: stopTimeout });
-    return withDiff(
-      changed(`container ${args.name} ${ctx.check ? 'would be ' : ''}stopped`, data),
-      ctx,
-      args.name,
-      'started\n',
-      'stopped\n',
+      `${running ? 'started' : 'stopped'}\n`,
+      `${state}\n`,
     );
   }
   return ok(`container ${args.name} is up to date and ${state}`, data);
