@@ -20,6 +20,8 @@ import {
 const exec = promisify(execFile);
 const PLAYBOOK = 'test/fixtures/ssh-sample/playbook.ts';
 const TASKS = 10;
+/** A first deploy: every task changes except the read-only probe, plus the handler the template notified. */
+const FIRST_RUN_RECAP = { ok: TASKS + 1, changed: TASKS, failed: 0, skipped: 0, unreachable: 0 };
 
 interface Outcome {
   code: number;
@@ -82,23 +84,17 @@ describe.skipIf(!testHostsAvailable())('owctl playbook over SSH (network-namespa
 
   const deployed = (host: string, path: string) =>
     readFile(join(work, 'deploy-two-hosts', host, path), 'utf8');
+  /** conf/motd as the sample's template renders it for `app_version`. */
+  const motd = (host: string, version: number) =>
+    `Welcome to ${host} (sample ${version})\nDeployed in ${join(work, 'deploy-two-hosts', host)}\n`;
 
   it('deploys on the first run and changes nothing on the second', async () => {
     const first = await owctl(env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     for (const { name } of hosts) {
-      // Every task changes except the read-only probe, plus the handler the template notified.
-      expect(first.recap[name]).toEqual({
-        ok: TASKS + 1,
-        changed: TASKS,
-        failed: 0,
-        skipped: 0,
-        unreachable: 0,
-      });
-      expect(await deployed(name, 'conf/motd')).toBe(
-        `Welcome to ${name} (sample 1)\nDeployed in ${join(work, 'deploy-two-hosts', name)}\n`,
-      );
+      expect(first.recap[name]).toEqual(FIRST_RUN_RECAP);
+      expect(await deployed(name, 'conf/motd')).toBe(motd(name, 1));
       expect(await deployed(name, 'conf/app.env')).toBe(`APP_NAME=sample\nAPP_HOST=${name}\n`);
       expect(await deployed(name, 'current/motd')).toContain(name);
       expect(await deployed(name, 'data/seed.txt')).toBe('seeded\n');
@@ -132,9 +128,9 @@ describe.skipIf(!testHostsAvailable())('owctl playbook over SSH (network-namespa
       expect(await deployed(name, 'conf/motd')).toContain('(sample 1)');
       expect(await deployed(name, 'logs/reloads.log')).toBe('reloaded\n');
     }
-    const motd = check.lines.find((l) => l.task === 'motd');
-    expect(motd).toMatchObject({ status: 'changed', msg: expect.stringMatching(/^would update content of/) });
-    expect(motd?.diff).toBeUndefined();
+    const task = check.lines.find((l) => l.task === 'motd');
+    expect(task).toMatchObject({ status: 'changed', msg: expect.stringMatching(/^would update content of/) });
+    expect(task?.diff).toBeUndefined();
 
     expect(drift.code).toBe(3);
     expect(drift.lines.find((l) => l.event === 'warning')?.msg).toMatch(/motd/);
@@ -145,15 +141,9 @@ describe.skipIf(!testHostsAvailable())('owctl playbook over SSH (network-namespa
     expect(run.code).toBe(0);
     for (const { name } of hosts) {
       expect(run.recap[name]).toMatchObject({ changed: 2, failed: 0 });
-      const motd = run.lines.find((l) => l.task === 'motd' && l.host === name);
+      const task = run.lines.find((l) => l.task === 'motd' && l.host === name);
       const dest = join(work, 'deploy-two-hosts', name, 'conf/motd');
-      expect(motd?.diff).toEqual([
-        {
-          target: dest,
-          before: `Welcome to ${name} (sample 1)\nDeployed in ${join(work, 'deploy-two-hosts', name)}\n`,
-          after: `Welcome to ${name} (sample 2)\nDeployed in ${join(work, 'deploy-two-hosts', name)}\n`,
-        },
-      ]);
+      expect(task?.diff).toEqual([{ target: dest, before: motd(name, 1), after: motd(name, 2) }]);
       expect(await deployed(name, 'conf/motd')).toContain('(sample 2)');
       expect(await deployed(name, 'logs/reloads.log')).toBe('reloaded\nreloaded\n');
     }
@@ -169,15 +159,7 @@ describe.skipIf(!testHostsAvailable())('owctl playbook over SSH (network-namespa
     const run = await owctl(withDown);
     expect(run.code).toBe(4);
     expect(run.recap['owtest-down']).toEqual({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 1 });
-    for (const { name } of hosts) {
-      expect(run.recap[name]).toEqual({
-        ok: TASKS + 1,
-        changed: TASKS,
-        failed: 0,
-        skipped: 0,
-        unreachable: 0,
-      });
-    }
+    for (const { name } of hosts) expect(run.recap[name]).toEqual(FIRST_RUN_RECAP);
     const unreachable = run.lines.find((l) => l.event === 'unreachable');
     expect(unreachable).toMatchObject({ host: 'owtest-down', task: 'deploy dir' });
     expect(String(unreachable?.msg)).toContain(`${downAddress}:22`);
