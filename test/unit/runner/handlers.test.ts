@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { definePlaybook, type Playbook } from '../../../engine/runner/playbook.ts';
+import { definePlaybook, type Play, type Playbook } from '../../../engine/runner/playbook.ts';
 import { exitCodeFor } from '../../../engine/runner/recap.ts';
 import { recorder, run, sh, tempDir } from './support.ts';
 
@@ -12,6 +12,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await tmp.cleanup();
 });
+
+/** Playbook 'svc' with one play 'p' on all hosts: the names the journal entries below refer to. */
+function svcPlaybook(play: Pick<Play, 'tasks' | 'handlers'>): Playbook {
+  return definePlaybook({ name: 'svc', plays: [{ name: 'p', hosts: 'all', ...play }] });
+}
 
 describe('handlers', () => {
   it('run once per host at the end of the play, only when notified by a change, in definition order', async () => {
@@ -107,16 +112,9 @@ describe('handlers', () => {
     };
     await writeFile(journalPath, JSON.stringify(pending));
     const r = recorder();
-    const pb = definePlaybook({
-      name: 'svc',
-      plays: [
-        {
-          name: 'p',
-          hosts: 'all',
-          tasks: [{ name: 't', run: r.record({ name: 't' }) }],
-          handlers: [{ name: 'restart', run: r.record({ name: 'restart', status: 'changed' }) }],
-        },
-      ],
+    const pb = svcPlaybook({
+      tasks: [{ name: 't', run: r.record({ name: 't' }) }],
+      handlers: [{ name: 'restart', run: r.record({ name: 'restart', status: 'changed' }) }],
     });
     const { recap } = await run(pb, { all: ['h1'] }, { journalPath, check: true });
     expect(r.runs.map((x) => [x.name, x.check])).toEqual([
@@ -137,10 +135,7 @@ describe('handlers', () => {
       }),
     );
     const r = recorder();
-    const pb = definePlaybook({
-      name: 'svc',
-      plays: [{ name: 'p', hosts: 'all', tasks: [{ name: 't', run: r.record({ name: 't' }) }] }],
-    });
+    const pb = svcPlaybook({ tasks: [{ name: 't', run: r.record({ name: 't' }) }] });
     const { reporter } = await run(pb, { all: ['h1'] }, { journalPath });
     expect(reporter.warnings().join('\n')).toMatch(/no such handler any more; forgetting it/);
     expect(JSON.parse(await readFile(journalPath, 'utf8')).pending).toEqual([]);
@@ -152,22 +147,15 @@ describe('handlers', () => {
   it('does not run handlers on a host that failed, and keeps them pending', async () => {
     const journalPath = join(tmp.dir, 'journal.json');
     const r = recorder();
-    const pb = definePlaybook({
-      name: 'svc',
-      plays: [
+    const pb = svcPlaybook({
+      tasks: [
+        { name: 'change', run: r.record({ name: 'change', status: 'changed' }), notify: ['restart'] },
         {
-          name: 'p',
-          hosts: 'all',
-          tasks: [
-            { name: 'change', run: r.record({ name: 'change', status: 'changed' }), notify: ['restart'] },
-            {
-              name: 'break h2',
-              run: r.record({ name: 'x', status: (c) => (c.host.name === 'h2' ? 'failed' : 'ok') }),
-            },
-          ],
-          handlers: [{ name: 'restart', run: r.record({ name: 'restart' }) }],
+          name: 'break h2',
+          run: r.record({ name: 'x', status: (c) => (c.host.name === 'h2' ? 'failed' : 'ok') }),
         },
       ],
+      handlers: [{ name: 'restart', run: r.record({ name: 'restart' }) }],
     });
     await run(pb, { all: ['h1', 'h2'] }, { journalPath });
     expect(r.names('h1')).toContain('restart');
