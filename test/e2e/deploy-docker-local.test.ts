@@ -4,42 +4,19 @@
  * and idempotence as local. Actions are invoked through the API and the wsk CLI (nodejs, python,
  * blackbox), then teardown removes every container.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerClient } from '../../engine/docker/client.ts';
 import { ensureBlackboxImage } from '../integration/docker-factory/blackbox.ts';
 import { ensureDockerd } from '../support/dockerd.ts';
-import { freePort } from '../support/ports.ts';
+import { changedTotal, e2eEnvironment } from './support.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const available = await ensureDockerd();
-const home = mkdtempSync(join(tmpdir(), 'owctl-e2e-docker-'));
-const env = { ...process.env, OWCTL_HOME: home, WSK_CONFIG_FILE: join(home, 'wskprops.test') };
-const vars: string[] = [];
+const e = e2eEnvironment('docker-local');
+const { home, owctl, wsk } = e;
+const deploy = () => e.deploy();
 const docker = dockerClient();
-
-type Recap = Record<string, { ok: number; changed: number; failed: number }>;
-
-async function owctl(...args: string[]) {
-  return execa('node', [join(ROOT, 'bin/owctl.js'), ...args, ...vars], { env, reject: false, cwd: ROOT });
-}
-
-async function wsk(...args: string[]) {
-  return execa('node', [join(ROOT, 'bin/wsk.js'), ...args], { env, reject: false, cwd: ROOT });
-}
-
-async function deploy(): Promise<Recap> {
-  const res = await owctl('deploy', 'docker-local', '--json');
-  if (res.exitCode !== 0) console.error(res.stdout.slice(-4000), res.stderr.slice(-4000));
-  expect(res.exitCode).toBe(0);
-  const last = res.stdout.trim().split('\n').at(-1) ?? '{}';
-  return (JSON.parse(last) as { recap: Recap }).recap;
-}
-
-const changedTotal = (recap: Recap) => Object.values(recap).reduce((n, h) => n + h.changed, 0);
 
 async function containers(label: string) {
   return docker.listContainers({ all: true, filters: JSON.stringify({ label: [label] }) });
@@ -50,20 +27,15 @@ describe.skipIf(!available)('owctl deploy docker-local', () => {
   let auth = '';
 
   beforeAll(async () => {
-    const [gw, ctl, inv, db] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    vars.push('-e', `gateway.port=${gw}`, '-e', `controller.basePort=${ctl}`, '-e', `invoker.port=${inv}`);
-    vars.push('-e', `db.port=${db}`);
-    apihost = `http://127.0.0.1:${gw}`;
+    await e.usePorts();
+    apihost = e.apihost;
     // The blackbox image is the user's; its base is the runtime image the deploy builds.
     const built = await owctl('images', 'build', '-i', 'docker-local', '--only', 'action-nodejs-v20');
     expect(built.exitCode, built.stderr).toBe(0);
     await ensureBlackboxImage();
   }, 180_000);
 
-  afterAll(async () => {
-    await owctl('teardown', 'docker-local', '--purge', '--yes', '--json');
-    rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => e.destroy());
 
   it('deploys every service as a container and answers through the API and wsk', async () => {
     const first = await deploy();

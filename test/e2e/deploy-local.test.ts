@@ -3,18 +3,13 @@
  * wsk property set, echo from the catalog, the Python fibonacci action, an idempotent redeploy,
  * teardown and deploy again with nothing lost.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.ts';
+import { changedTotal, e2eEnvironment } from './support.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const home = mkdtempSync(join(tmpdir(), 'owctl-e2e-'));
-const wskprops = join(home, 'wskprops.test');
-const vars: string[] = [];
-const env = { ...process.env, OWCTL_HOME: home, WSK_CONFIG_FILE: wskprops };
+const e = e2eEnvironment('local');
+const { home, owctl, wsk } = e;
 
 const FIB = `def main(args):
     num = args.get("number", "30")
@@ -27,30 +22,6 @@ def F(n):
         return 1
     return F(n - 1) + F(n - 2)
 `;
-
-interface Recap {
-  recap: Record<
-    string,
-    { ok: number; changed: number; failed: number; skipped: number; unreachable: number }
-  >;
-}
-
-async function owctl(...args: string[]) {
-  return execa('node', [join(ROOT, 'bin/owctl.js'), ...args, ...vars], { env, reject: false, cwd: ROOT });
-}
-
-async function wsk(...args: string[]) {
-  return execa('node', [join(ROOT, 'bin/wsk.js'), ...args], { env, reject: false, cwd: ROOT });
-}
-
-function recapOf(stdout: string): Recap['recap'] {
-  const last = stdout.trim().split('\n').at(-1) ?? '{}';
-  return (JSON.parse(last) as Recap).recap;
-}
-
-function changedTotal(recap: Recap['recap']): number {
-  return Object.values(recap).reduce((n, h) => n + h.changed, 0);
-}
 
 /** The seed's fibonacci action, invoked as the article does; returns its result. */
 async function fibonacci(n: number): Promise<unknown> {
@@ -68,27 +39,17 @@ async function fibonacci(n: number): Promise<unknown> {
   return JSON.parse(res.stdout);
 }
 
-async function deploy() {
-  const res = await owctl('deploy', 'local', '--json');
-  if (res.exitCode !== 0) console.error(res.stdout.slice(-4000), res.stderr.slice(-4000));
-  expect(res.exitCode).toBe(0);
-  return recapOf(res.stdout);
-}
+const deploy = () => e.deploy();
 
 describe('owctl deploy local', () => {
   let apihost = '';
 
   beforeAll(async () => {
-    const [gw, ctl, inv, db] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    vars.push('-e', `gateway.port=${gw}`, '-e', `controller.basePort=${ctl}`, '-e', `invoker.port=${inv}`);
-    vars.push('-e', `db.port=${db}`);
-    apihost = `http://127.0.0.1:${gw}`;
+    await e.usePorts();
+    apihost = e.apihost;
   });
 
-  afterAll(async () => {
-    await owctl('teardown', 'local', '--purge', '--yes', '--json');
-    rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => e.destroy());
 
   it('deploys from nothing and answers the seed article first steps', async () => {
     const first = await deploy();
