@@ -69,7 +69,7 @@ export function showEntity(
 }
 
 /** A list row (packages, triggers): `/ns/name` padded to 70, then shared|private. */
-export function publishRow(e: Entity): string {
+function publishRow(e: Entity): string {
   return `${`/${e.namespace}/${e.name}`.padEnd(70)} ${e.publish ? 'shared' : 'private'}\n`;
 }
 
@@ -80,9 +80,11 @@ export function kvFields(ctx: CommandContext): { annotations?: KeyValue[]; param
   return { ...(annotations && { annotations }), ...(parameters && { parameters }) };
 }
 
-/** Help for the `-p`/`-P`/`-a`/`-A` flags, which the CLI parses before commander sees them. */
-export const KV_HELP =
-  '\n  -p, --param KEY VALUE   parameter values\n  -P, --param-file FILE   parameters in JSON\n  -a, --annotation KEY VALUE\n  -A, --annotation-file FILE';
+/** Help for the `-p`/`-P` flags, which the CLI takes out before commander sees the arguments. */
+export const PARAM_HELP =
+  '\n  -p, --param KEY VALUE   parameter values\n  -P, --param-file FILE   parameters in JSON';
+/** PARAM_HELP and the `-a`/`-A` flags. */
+export const KV_HELP = `${PARAM_HELP}\n  -a, --annotation KEY VALUE\n  -A, --annotation-file FILE`;
 
 /** `list [NAMESPACE]` for packages, triggers and rules: `/ns` only, an entity name is refused as upstream. */
 export async function listCollection(
@@ -131,4 +133,18 @@ export function listOptions(cmd: Command, what: string): Command {
     .option('-s, --skip <SKIP>', `exclude the first SKIP number of ${what} from the result`, intOption, 0)
     .option('-l, --limit <LIMIT>', `only return LIMIT number of ${what} from the collection`, intOption, 30)
     .option('-n, --name-sort', 'sorts a list alphabetically by entity name');
+}
+
+/** `<group> list [NAMESPACE]` for packages and triggers: the collection's name, then a publishRow each. */
+export function registerPublishList(
+  group: Command,
+  ctx: CommandContext,
+  collection: 'packages' | 'triggers',
+): void {
+  listOptions(group.command('list [NAMESPACE]').description(`list all ${collection}`), collection).action(
+    async (...args: unknown[]) => {
+      const rows = await listCollection(ctx, collection, args);
+      ctx.output.out(`${collection}\n${rows.map(publishRow).join('')}`);
+    },
+  );
 }

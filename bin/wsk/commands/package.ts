@@ -2,16 +2,7 @@
 import type { Command } from 'commander';
 import { apiPath, expectOk } from '../client.ts';
 import { type CommandContext, commandOf } from '../context.ts';
-import {
-  type Entity,
-  entitySummary,
-  KV_HELP,
-  kvFields,
-  listCollection,
-  listOptions,
-  publishRow,
-  showEntity,
-} from '../entity.ts';
+import { type Entity, entitySummary, KV_HELP, kvFields, registerPublishList, showEntity } from '../entity.ts';
 import { attempt, EXIT, WskError } from '../errors.ts';
 import { parseQualifiedName } from '../names.ts';
 
@@ -137,10 +128,5 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('delete <PACKAGE_NAME>')
     .description('delete package')
     .action((...args: unknown[]) => remove(ctx, args));
-  listOptions(pkg.command('list [NAMESPACE]').description('list all packages'), 'packages').action(
-    async (...args: unknown[]) => {
-      const rows = await listCollection(ctx, 'packages', args);
-      ctx.output.out(`packages\n${rows.map(publishRow).join('')}`);
-    },
-  );
+  registerPublishList(pkg, ctx, 'packages');
 }

@@ -7,15 +7,7 @@ import type { Command } from 'commander';
 import type { KeyValue } from '../../../services/common/types.ts';
 import { apiPath, expectOk, serverError, type WhiskClient } from '../client.ts';
 import { type CommandContext, commandOf } from '../context.ts';
-import {
-  entitySummary,
-  KV_HELP,
-  kvFields,
-  listCollection,
-  listOptions,
-  publishRow,
-  showEntity,
-} from '../entity.ts';
+import { entitySummary, KV_HELP, kvFields, PARAM_HELP, registerPublishList, showEntity } from '../entity.ts';
 import { attempt, because, WskError } from '../errors.ts';
 import { parseQualifiedName, type QualifiedName } from '../names.ts';
 import { json, sortKeys } from '../output.ts';
@@ -168,10 +160,7 @@ export function register(program: Command, ctx: CommandContext): void {
   trigger
     .command('fire <TRIGGER_NAME>')
     .description('fire trigger event')
-    .addHelpText(
-      'after',
-      '\n  -p, --param KEY VALUE   parameter values\n  -P, --param-file FILE   parameters in JSON',
-    )
+    .addHelpText('after', PARAM_HELP)
     .action((...args: unknown[]) => fire(ctx, args));
   trigger
     .command('get <TRIGGER_NAME> [FIELD_FILTER]')
@@ -182,10 +171,5 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('delete <TRIGGER_NAME>')
     .description('delete trigger')
     .action((...args: unknown[]) => remove(ctx, args));
-  listOptions(trigger.command('list [NAMESPACE]').description('list all triggers'), 'triggers').action(
-    async (...args: unknown[]) => {
-      const rows = await listCollection(ctx, 'triggers', args);
-      ctx.output.out(`triggers\n${rows.map(publishRow).join('')}`);
-    },
-  );
+  registerPublishList(trigger, ctx, 'triggers');
 }
