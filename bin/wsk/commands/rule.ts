@@ -61,24 +61,20 @@ export function register(program: Command, ctx: CommandContext): void {
         }),
       );
   }
-  rule
-    .command('enable <RULE_NAME>')
-    .description('enable rule')
-    .action(
-      withRule(ctx, async (client, q) => {
-        await attempt(`Unable to enable rule '${q.entityName}'`, () => setStatus(client, q, 'active'));
-        ctx.ok(`enabled rule ${q.entityName}`);
-      }),
-    );
-  rule
-    .command('disable <RULE_NAME>')
-    .description('disable rule')
-    .action(
-      withRule(ctx, async (client, q) => {
-        await attempt(`Unable to disable rule '${q.entityName}'`, () => setStatus(client, q, 'inactive'));
-        ctx.ok(`disabled rule ${q.entityName}`);
-      }),
-    );
+  for (const [verb, status] of [
+    ['enable', 'active'],
+    ['disable', 'inactive'],
+  ] as const) {
+    rule
+      .command(`${verb} <RULE_NAME>`)
+      .description(`${verb} rule`)
+      .action(
+        withRule(ctx, async (client, q) => {
+          await attempt(`Unable to ${verb} rule '${q.entityName}'`, () => setStatus(client, q, status));
+          ctx.ok(`${verb}d rule ${q.entityName}`);
+        }),
+      );
+  }
   rule
     .command('status <RULE_NAME>')
     .description('get rule status')
