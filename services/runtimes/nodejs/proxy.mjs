@@ -5,7 +5,7 @@
  *   POST /run  {value, namespace, action_name, ...}       each activation
  * Dependency-free on purpose: it runs with bare `node` inside a sandbox or a minimal container.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
 const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
+const SENTINEL_LINE = `${SENTINEL}\n`;
 const PORT = Number(process.env.__OW_PROXY_PORT ?? 8080);
 const HOST = process.env.__OW_PROXY_HOST ?? '0.0.0.0';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -27,8 +28,21 @@ let exposedKeys = /** @type {string[]} */ ([]);
 
 /** Both streams carry the sentinel so the invoker can cut each activation's logs. */
 function writeSentinels() {
-  process.stdout.write(`${SENTINEL}\n`);
-  process.stderr.write(`${SENTINEL}\n`);
+  writeLine(process.stdout, 1, SENTINEL_LINE);
+  writeLine(process.stderr, 2, SENTINEL_LINE);
+}
+
+/**
+ * Straight to the descriptor (one syscall, none of the stream machinery) when the stream holds
+ * nothing unwritten, so the line still follows everything the action wrote; pipes and files are
+ * synchronous in node, so that is the usual case.
+ * @param {NodeJS.WriteStream} stream
+ * @param {number} fd
+ * @param {string} line
+ */
+function writeLine(stream, fd, line) {
+  if (stream.writableLength > 0) stream.write(line);
+  else writeSync(fd, line);
 }
 
 /**
@@ -149,16 +163,24 @@ function init(value) {
   actionMain = value.binary ? loadZipAction(value.code, main) : loadAction(value.code, main);
 }
 
-/** @param {Record<string, unknown>} message */
+/**
+ * Only what changed since the previous activation is written (a warm container's namespace, action
+ * and key stay the same; each process.env write is a native setenv).
+ * @param {Record<string, unknown>} message
+ */
 function exposeRunEnv(message) {
-  for (const key of exposedKeys) delete process.env[key];
-  exposedKeys = [];
-  for (const [k, v] of Object.entries(message)) {
+  /** @type {string[]} */
+  const keys = [];
+  for (const k in message) {
+    const v = message[k];
     if (k === 'value' || v === undefined || v === null) continue;
     const name = `__OW_${k.toUpperCase()}`;
-    process.env[name] = typeof v === 'string' ? v : JSON.stringify(v);
-    exposedKeys.push(name);
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    if (process.env[name] !== text) process.env[name] = text;
+    keys.push(name);
   }
+  for (const key of exposedKeys) if (!keys.includes(key)) delete process.env[key];
+  exposedKeys = keys;
 }
 
 /**
@@ -236,16 +258,18 @@ const server = createServer(async (req, res) => {
       return reply(res, 200, { OK: true });
     } catch (err) {
       console.error(describe(err));
-      writeSentinels();
-      return reply(res, 502, { error: `Initialization has failed due to: ${describe(err)}` });
+      reply(res, 502, { error: `Initialization has failed due to: ${describe(err)}` });
+      return writeSentinels();
     }
   }
   if (req.method === 'POST' && req.url === '/run') {
     if (!actionMain)
       return reply(res, 403, { error: 'The action has not been initialized; POST /init first.' });
     const { status, body } = await run(message);
-    writeSentinels();
-    return reply(res, status, body);
+    // Answer first, sentinels in the same tick: the invoker wakes once for the answer and finds
+    // the sentinels there when it asks for the logs, instead of waking for each stream.
+    reply(res, status, body);
+    return writeSentinels();
   }
   reply(res, 404, {
     error: `No route ${req.method} ${req.url}: the action proxy serves POST /init and POST /run.`,
