@@ -10,6 +10,7 @@ import { http } from '../engine/modules/http.ts';
 import type { ModuleContext } from '../engine/modules/module.ts';
 import { definePlaybook, type Task } from '../engine/runner/playbook.ts';
 import { Secret } from '../engine/secret.ts';
+import { needsStore } from './lib/check.ts';
 import { containerServiceTasks } from './lib/container-service.ts';
 import { serviceTasks } from './lib/service.ts';
 import { dbUrlWithCredentials } from './lib/topology.ts';
@@ -29,16 +30,18 @@ export default definePlaybook({
       tasks: [
         ...serviceTasks('couchdb').map((t) => ({ ...t, when: provider('embedded', t.when) })),
         ...containerServiceTasks('couchdb').map((t) => ({ ...t, when: provider('docker', t.when) })),
-        {
-          name: 'store answers with the admin credentials',
-          runOnce: true,
-          tags: ['couchdb'],
-          run: http((ctx) => ({
-            url: new Secret(`${dbUrlWithCredentials(ctx.inventory)}/_all_dbs`),
-            method: 'GET',
-            status: 200,
-          })),
-        },
+        ...needsStore([
+          {
+            name: 'store answers with the admin credentials',
+            runOnce: true,
+            tags: ['couchdb'],
+            run: http((ctx) => ({
+              url: new Secret(`${dbUrlWithCredentials(ctx.inventory)}/_all_dbs`),
+              method: 'GET',
+              status: 200,
+            })),
+          },
+        ]),
       ],
     },
   ],

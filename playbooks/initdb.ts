@@ -6,6 +6,7 @@
 import { couchdbDocument } from '../engine/modules/couchdb_document.ts';
 import { couchdbSecurity } from '../engine/modules/couchdb_security.ts';
 import { definePlaybook } from '../engine/runner/playbook.ts';
+import { needsStore } from './lib/check.ts';
 import { databaseTasks, dbTarget } from './lib/databases.ts';
 import { loop } from './lib/loop.ts';
 import { readAuthKeys, SUBJECTS } from './lib/secrets.ts';
@@ -18,32 +19,34 @@ export default definePlaybook({
       name: 'databases and subjects',
       hosts: 'db',
       tasks: [
-        ...databaseTasks(['subjects', 'whisks', 'activations']),
-        {
-          name: 'subjects database security',
-          runOnce: true,
-          run: couchdbSecurity((ctx) => ({
-            ...dbTarget(ctx, 'subjects'),
-            admins: { names: [ctx.host.vars.db.username], roles: [] },
-            members: { names: [ctx.host.vars.db.username], roles: [] },
-          })),
-        },
-        {
-          name: 'subjects guest and whisk.system',
-          runOnce: true,
-          run: loop(
-            () => [...SUBJECTS],
-            (subject, ctx) =>
-              couchdbDocument(async () => {
-                const key = (await readAuthKeys(ctx.inventory))[subject];
-                return {
-                  ...dbTarget(ctx, 'subjects'),
-                  id: subject,
-                  doc: { subject, namespaces: [{ name: subject, uuid: key.uuid, key: key.key }] },
-                };
-              }),
-          ),
-        },
+        ...needsStore([
+          ...databaseTasks(['subjects', 'whisks', 'activations']),
+          {
+            name: 'subjects database security',
+            runOnce: true,
+            run: couchdbSecurity((ctx) => ({
+              ...dbTarget(ctx, 'subjects'),
+              admins: { names: [ctx.host.vars.db.username], roles: [] },
+              members: { names: [ctx.host.vars.db.username], roles: [] },
+            })),
+          },
+          {
+            name: 'subjects guest and whisk.system',
+            runOnce: true,
+            run: loop(
+              () => [...SUBJECTS],
+              (subject, ctx) =>
+                couchdbDocument(async () => {
+                  const key = (await readAuthKeys(ctx.inventory))[subject];
+                  return {
+                    ...dbTarget(ctx, 'subjects'),
+                    id: subject,
+                    doc: { subject, namespaces: [{ name: subject, uuid: key.uuid, key: key.key }] },
+                  };
+                }),
+            ),
+          },
+        ]),
       ],
     },
   ],

@@ -10,6 +10,7 @@ import { http } from '../engine/modules/http.ts';
 import { waitFor } from '../engine/modules/wait_for.ts';
 import { definePlaybook } from '../engine/runner/playbook.ts';
 import { Secret } from '../engine/secret.ts';
+import { needsControllers, needsStore } from './lib/check.ts';
 import { loop } from './lib/loop.ts';
 import { serviceTasks } from './lib/service.ts';
 import { dbUrlWithCredentials, servicesOn, topology } from './lib/topology.ts';
@@ -25,19 +26,21 @@ export default definePlaybook({
       hosts: 'controllers',
       serial: 1,
       tasks: [
-        {
-          name: 'controller: databases reachable with its credentials',
-          tags: ['controller', 'preflight'],
-          run: loop(
-            () => DATABASES,
-            (db, ctx) =>
-              http({
-                url: new Secret(`${dbUrlWithCredentials(ctx.inventory)}/${ctx.host.vars.db.prefix}${db}`),
-                method: 'GET',
-                status: 200,
-              }),
-          ),
-        },
+        ...needsStore([
+          {
+            name: 'controller: databases reachable with its credentials',
+            tags: ['controller', 'preflight'],
+            run: loop(
+              () => DATABASES,
+              (db, ctx) =>
+                http({
+                  url: new Secret(`${dbUrlWithCredentials(ctx.inventory)}/${ctx.host.vars.db.prefix}${db}`),
+                  method: 'GET',
+                  status: 200,
+                }),
+            ),
+          },
+        ]),
         ...serviceTasks('controller'),
       ],
     },
@@ -47,26 +50,28 @@ export default definePlaybook({
       serial: 1,
       tasks: [
         ...serviceTasks('invoker'),
-        {
-          name: 'invoker: every controller routes to it',
-          tags: ['invoker'],
-          run: loop(
-            (ctx) => {
-              const { controllers } = topology(ctx.inventory);
-              return servicesOn(ctx.inventory, ctx.host, 'invoker').flatMap((invoker) =>
-                controllers.map((controller) => ({ invoker, controller })),
-              );
-            },
-            ({ invoker, controller }) =>
-              waitFor({
-                url: `${controller.url}/invokers`,
-                bodyIncludes: `"${invoker.name}":"up"`,
-                delayMs: 200,
-                timeoutMs: 30_000,
-              }),
-            ({ invoker, controller }) => `${controller.name} → ${invoker.name}`,
-          ),
-        },
+        ...needsControllers([
+          {
+            name: 'invoker: every controller routes to it',
+            tags: ['invoker'],
+            run: loop(
+              (ctx) => {
+                const { controllers } = topology(ctx.inventory);
+                return servicesOn(ctx.inventory, ctx.host, 'invoker').flatMap((invoker) =>
+                  controllers.map((controller) => ({ invoker, controller })),
+                );
+              },
+              ({ invoker, controller }) =>
+                waitFor({
+                  url: `${controller.url}/invokers`,
+                  bodyIncludes: `"${invoker.name}":"up"`,
+                  delayMs: 200,
+                  timeoutMs: 30_000,
+                }),
+              ({ invoker, controller }) => `${controller.name} → ${invoker.name}`,
+            ),
+          },
+        ]),
       ],
     },
   ],

@@ -5,6 +5,7 @@
  */
 import { couchdbDatabase } from '../engine/modules/couchdb_database.ts';
 import { definePlaybook } from '../engine/runner/playbook.ts';
+import { needsStore } from './lib/check.ts';
 import { databaseTasks, dbTarget } from './lib/databases.ts';
 import { loop } from './lib/loop.ts';
 
@@ -17,15 +18,17 @@ export default definePlaybook({
       name: 'wipe entities and activations',
       hosts: 'db',
       tasks: [
-        {
-          name: 'delete whisks and activations',
-          runOnce: true,
-          run: loop(
-            () => ['whisks', 'activations'] as const,
-            (db, ctx) => couchdbDatabase({ ...dbTarget(ctx, db), state: 'absent', purge: true }),
-          ),
-        },
-        ...databaseTasks(['whisks', 'activations']),
+        ...needsStore([
+          {
+            name: 'delete whisks and activations',
+            runOnce: true,
+            run: loop(
+              () => ['whisks', 'activations'] as const,
+              (db, ctx) => couchdbDatabase({ ...dbTarget(ctx, db), state: 'absent', purge: true }),
+            ),
+          },
+          ...databaseTasks(['whisks', 'activations']),
+        ]),
       ],
     },
   ],

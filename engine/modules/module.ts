@@ -66,3 +66,10 @@ export interface ModuleCall<A = unknown> {
 export function call<A>(module: Module<A>, args: ArgsOf<A>): ModuleCall<A> {
   return { module, args };
 }
+
+/** Runs a bound module: per-host args are computed first. What the runner and composite modules do. */
+export async function runCall<A>(mc: ModuleCall<A>, ctx: ModuleContext): Promise<ModuleResult> {
+  const args =
+    typeof mc.args === 'function' ? await (mc.args as (c: ModuleContext) => A | Promise<A>)(ctx) : mc.args;
+  return await mc.module.run(args, ctx);
+}

@@ -4,7 +4,7 @@
  * A module that throws becomes a failed result; only UnreachableError escapes, so the runner
  * can mark the host unreachable instead of failed.
  */
-import type { ModuleContext, ModuleResult } from '../modules/module.ts';
+import { type ModuleContext, type ModuleResult, runCall } from '../modules/module.ts';
 import type { TaskResult } from '../output/reporter.ts';
 import { UnreachableError } from '../transports/transport.ts';
 import { sleep } from './concurrency.ts';
@@ -44,13 +44,11 @@ export async function executeTask(task: Handler, ctx: ModuleContext): Promise<Ta
 }
 
 async function runModule(task: Handler, ctx: ModuleContext): Promise<ModuleResult> {
-  const { module, args } = task.run;
   try {
-    const resolved = typeof args === 'function' ? await args(ctx) : args;
-    return await module.run(resolved, ctx);
+    return await runCall(task.run, ctx);
   } catch (err) {
     if (err instanceof UnreachableError) throw err;
-    return { status: 'failed', msg: `${module.name}: ${errorMessage(err)}` };
+    return { status: 'failed', msg: `${task.run.module.name}: ${errorMessage(err)}` };
   }
 }
 

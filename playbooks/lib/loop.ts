@@ -4,7 +4,7 @@
  * stop at the first failure, as a task list would.
  */
 import type { Diff, ModuleCall, ModuleContext, ModuleResult } from '../../engine/modules/module.ts';
-import { call } from '../../engine/modules/module.ts';
+import { call, runCall } from '../../engine/modules/module.ts';
 
 interface LoopArgs<T> {
   items: T[];
@@ -13,10 +13,8 @@ interface LoopArgs<T> {
 }
 
 async function runOne(mc: ModuleCall<unknown>, ctx: ModuleContext): Promise<ModuleResult> {
-  const args =
-    typeof mc.args === 'function' ? await (mc.args as (c: ModuleContext) => unknown)(ctx) : mc.args;
   if (ctx.check && mc.module.checkMode === 'none') return { status: 'skipped', msg: 'skipped in check mode' };
-  return mc.module.run(args, ctx);
+  return await runCall(mc, ctx);
 }
 
 export function loop<T>(

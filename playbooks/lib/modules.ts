@@ -45,7 +45,8 @@ export interface ServiceHealthyArgs {
   anyStatus?: boolean;
 }
 
-async function answers(url: string, anyStatus = false): Promise<string | undefined> {
+/** undefined when the URL answers (below 500, or anything with anyStatus); else why not. */
+export async function answers(url: string, anyStatus = false): Promise<string | undefined> {
   try {
     const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
     await res.body.text();
