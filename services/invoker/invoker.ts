@@ -102,6 +102,20 @@ export async function startInvoker(config: InvokerConfig, options: InvokerOption
   let onSettled: (() => void) | undefined;
 
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, keepAliveTimeout: 600_000 });
+  // Plain JSON.parse: only controllers post here, and the message's shape is checked field by
+  // field (message.ts); Fastify's default parser also scans every body for prototype keys.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (err) {
+      done(
+        Object.assign(new Error(`The activation message is not valid JSON: ${(err as Error).message}`), {
+          statusCode: 400,
+        }),
+      );
+    }
+  });
   app.post('/activations', async (req, reply) => {
     if (!accepting) {
       return reply
