@@ -62,8 +62,14 @@ describe('alarms feed', () => {
     expect(fired.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
     const starts = new Set(fired.map((a) => Math.floor(Number(a.start) / 1000)));
     expect(starts.size).toBe(fired.length);
-    const ticked = await call('GET', `${NS}/activations?name=tick&limit=1&docs=true`);
-    expect(ticked.list[0]?.response?.result).toEqual({ tick: true });
+    // The rule's action runs asynchronously and its record is written in a batch: poll for it.
+    let result: unknown;
+    for (let i = 0; i < 50 && result === undefined; i++) {
+      const ticked = await call('GET', `${NS}/activations?name=tick&limit=1&docs=true`);
+      result = ticked.list[0]?.response?.result;
+      if (result === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(result).toEqual({ tick: true });
 
     const deleted = await wsk('trigger', 'delete', 'every');
     expect(deleted.stdout).toMatch(/^ok: invoked \/whisk.system\/alarms\/alarm with id/);
