@@ -83,10 +83,18 @@ export class Alarms {
   }
 
   async unregister(namespace: string, trigger: string): Promise<boolean> {
-    const existing = await this.find(alarmDocId(namespace, trigger));
-    if (!existing?._rev) return false;
-    await this.store.whisks.destroy(existing._id, existing._rev);
-    return true;
+    // A controller may claim a tick (a _rev compare-and-swap) between our read and our delete:
+    // read the new revision and try again.
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.find(alarmDocId(namespace, trigger));
+      if (!existing?._rev) return false;
+      try {
+        await this.store.whisks.destroy(existing._id, existing._rev);
+        return true;
+      } catch (err) {
+        if (couchStatus(err) !== 409 || attempt >= 10) throw err;
+      }
+    }
   }
 
   async find(id: string): Promise<AlarmDoc | undefined> {
