@@ -1,6 +1,7 @@
 /** What route modules get: stores, resolver, invoker, throttles and the auth pre-handler. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../common/log.ts';
+import type { EntityBase } from '../common/types.ts';
 import type { RuntimeManifest } from '../runtimes/manifest.ts';
 import type { ActivationStore } from '../store/activation-store.ts';
 import type { EntityStore } from '../store/entity-store.ts';
@@ -45,8 +46,32 @@ export function publicEntity<T extends object>(doc: T): Omit<T, '_id' | '_rev' |
   return rest as Omit<T, '_id' | '_rev' | 'entityType'>;
 }
 
+/**
+ * The fields every entity write shares: id and revision, version (0.0.1, then patch + 1 on each
+ * update), publish (kept unless given) and the update time.
+ */
+export function entityWrite<K extends EntityBase['entityType']>(
+  entityType: K,
+  id: string,
+  namespace: string,
+  name: string,
+  existing: { _rev?: string; version: string; publish: boolean } | undefined,
+  given: { publish?: unknown },
+) {
+  return {
+    _id: id,
+    ...(existing ? { _rev: existing._rev } : {}),
+    entityType,
+    namespace,
+    name,
+    version: existing ? bumpPatch(existing.version) : '0.0.1',
+    publish: typeof given.publish === 'boolean' ? given.publish : (existing?.publish ?? false),
+    updated: Date.now(),
+  };
+}
+
 /** The version an update gets: patch + 1, as upstream's upPatch. */
-export function bumpPatch(version: string): string {
+function bumpPatch(version: string): string {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
   return `${major}.${minor}.${patch + 1}`;
 }

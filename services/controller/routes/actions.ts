@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, Messages, notFound, WhiskError } from '../../common/errors.ts';
 import type { ActionDoc, Activation, ActivationStatus, KeyValue } from '../../common/types.ts';
 import { entityDocId } from '../../store/entity-store.ts';
-import { bumpPatch, type ControllerContext, type EntityParams, publicEntity } from '../context.ts';
+import { type ControllerContext, type EntityParams, entityWrite, publicEntity } from '../context.ts';
 import type { PackageDoc } from '../resolver.ts';
 import { validateSequence } from '../sequence.ts';
 import {
@@ -124,18 +124,11 @@ async function putAction(ctx: ControllerContext, req: Req) {
     { key: 'exec', value: exec.kind },
   ];
   const doc: ActionDoc & { _id: string; _rev?: string } = {
-    _id: docId,
-    ...(existing ? { _rev: existing._rev } : {}),
-    entityType: 'action',
-    namespace: docNamespace,
-    name,
-    version: existing ? bumpPatch(existing.version) : '0.0.1',
-    publish: typeof given.publish === 'boolean' ? given.publish : (existing?.publish ?? false),
+    ...entityWrite('action', docId, docNamespace, name, existing, given),
     annotations,
     parameters: keyValues(given.parameters, 'parameters') ?? existing?.parameters ?? [],
     exec,
     limits: actionLimits(given.limits, ctx.config.actionLimits, existing?.limits),
-    updated: Date.now(),
   };
   return await ctx.entities.put(doc);
 }

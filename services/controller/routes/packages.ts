@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, Messages, notFound, WhiskError } from '../../common/errors.ts';
 import type { EntityBase, Identity, KeyValue } from '../../common/types.ts';
 import { entityDocId, type StoredEntity } from '../../store/entity-store.ts';
-import { bumpPatch, type ControllerContext, publicEntity } from '../context.ts';
+import { type ControllerContext, entityWrite, publicEntity } from '../context.ts';
 import { conformanceMessage } from '../entities.ts';
 import { forbidden, type PackageDoc } from '../resolver.ts';
 import { bool, keyValues, listParams, type Query, validName } from '../validate.ts';
@@ -153,17 +153,10 @@ async function putPackage(
   );
   if (binding) annotations.push({ key: 'binding', value: binding });
   const doc: PackageDoc & { _id: string; _rev?: string } = {
-    _id: docId,
-    ...(existing ? { _rev: existing._rev } : {}),
-    entityType: 'package',
-    namespace: ns,
-    name,
-    version: existing ? bumpPatch(existing.version) : '0.0.1',
-    publish: typeof given.publish === 'boolean' ? given.publish : (existing?.publish ?? false),
+    ...entityWrite('package', docId, ns, name, existing, given),
     annotations,
     parameters: keyValues(given.parameters, 'parameters') ?? existing?.parameters ?? [],
     ...(binding ? { binding } : {}),
-    updated: Date.now(),
   };
   return await ctx.entities.put(doc);
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, Messages, WhiskError } from '../../common/errors.ts';
 import type { Identity } from '../../common/types.ts';
 import { entityDocId } from '../../store/entity-store.ts';
-import { bumpPatch, type ControllerContext, publicEntity } from '../context.ts';
+import { type ControllerContext, entityWrite, publicEntity } from '../context.ts';
 import { conformanceMessage, objectBody, ownEntity, ownedName, type Route } from '../entities.ts';
 import { parseFullyQualified } from '../resolver.ts';
 import {
@@ -57,17 +57,10 @@ export function ruleRoutes(app: FastifyInstance, ctx: ControllerContext): void {
     const ruleKey = `${ns}/${name}`;
     const status: RuleStatus = existing ? await statusOf(ctx, existing) : 'active';
     const doc: RuleDoc & { _id: string; _rev?: string } = {
-      _id: docId,
-      ...(existing ? { _rev: existing._rev } : {}),
-      entityType: 'rule',
-      namespace: ns,
-      name,
-      version: existing ? bumpPatch(existing.version) : '0.0.1',
-      publish: typeof given.publish === 'boolean' ? given.publish : (existing?.publish ?? false),
+      ...entityWrite('rule', docId, ns, name, existing, given),
       annotations: keyValues(given.annotations, 'annotations') ?? existing?.annotations ?? [],
       trigger,
       action,
-      updated: Date.now(),
     };
     const stored = await ctx.entities.put(doc);
     if (existing && refString(existing.trigger) !== refString(trigger)) {

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, Messages, WhiskError } from '../../common/errors.ts';
 import { entityDocId } from '../../store/entity-store.ts';
-import { bumpPatch, type ControllerContext, publicEntity } from '../context.ts';
+import { type ControllerContext, entityWrite, publicEntity } from '../context.ts';
 import { conformanceMessage, objectBody, ownEntity, ownedName, type Route } from '../entities.ts';
 import { fireTrigger, type TriggerDoc } from '../trigger-fire.ts';
 import { bool, keyValues, listParams, NAME, type Query } from '../validate.ts';
@@ -40,18 +40,11 @@ export function triggerRoutes(app: FastifyInstance, ctx: ControllerContext): voi
       throw badRequest('Feed name is not valid');
     }
     const doc: TriggerDoc & { _id: string; _rev?: string } = {
-      _id: docId,
-      ...(existing ? { _rev: existing._rev } : {}),
-      entityType: 'trigger',
-      namespace: ns,
-      name,
-      version: existing ? bumpPatch(existing.version) : '0.0.1',
-      publish: typeof given.publish === 'boolean' ? given.publish : (existing?.publish ?? false),
+      ...entityWrite('trigger', docId, ns, name, existing, given),
       annotations,
       parameters: keyValues(given.parameters, 'parameters') ?? existing?.parameters ?? [],
       limits: {},
       ...(existing?.rules ? { rules: existing.rules } : {}),
-      updated: Date.now(),
     };
     return publicEntity(await ctx.entities.put(doc));
   });
