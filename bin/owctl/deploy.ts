@@ -44,9 +44,7 @@ async function printSummary(envArg: string, extraVars: string[]): Promise<void> 
 export function registerDeployCommand(program: Command): void {
   const command = program
     .command('deploy')
-    .description(
-      'deploy the platform to an environment (setup, couchdb, initdb, apigateway, openwhisk, postdeploy)',
-    )
+    .description(`deploy the platform to an environment (${DEPLOY_PLAYBOOKS.join(', ')})`)
     .argument('<env>', 'environment: a name under environments/ or a path to one')
     .option('--wipe', 'delete and recreate the whisks and activations databases (destroys data)')
     .option('-y, --yes', 'do not ask before destroying data');
