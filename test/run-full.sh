@@ -28,9 +28,10 @@ trap cleanup EXIT
 # dockerd and test hosts stay as they were.
 if [[ $(id -u) -eq 0 ]]; then
   if ! docker info >/dev/null 2>&1; then bash test/support/dockerd.sh start && started_docker=1; fi
-  if ! ip netns list 2>/dev/null | grep -q '^owtest-h3'; then
-    bash test/support/netns-hosts.sh up 3 && started_hosts=1
-  fi
+  # `up` is idempotent and restarts an sshd that is gone (namespaces outlive the processes).
+  hosts_existed=0
+  ip netns list 2>/dev/null | grep -q '^owtest-h3' && hosts_existed=1
+  if bash test/support/netns-hosts.sh up 3 && ((!hosts_existed)); then started_hosts=1; fi
 fi
 
 npm test
