@@ -11,6 +11,7 @@ import { internalErrorRecord, newActivationId } from './activation-record.ts';
 import type { LoadBalancer } from './loadbalancer.ts';
 import type { EntityResolver, ResolvedAction } from './resolver.ts';
 import { runSequence } from './sequence.ts';
+import type { Throttles } from './throttle.ts';
 
 export interface InvokeRequest {
   identity: Identity;
@@ -99,5 +100,41 @@ export class ActionInvoker {
         .then(() => record);
       return { activationId, completion };
     }
+  }
+}
+
+/**
+ * An invocation a caller asked for (API, web action, rule): admitted by the namespace's throttles
+ * (429 when over), whose slot is held until the activation completes or fails to start.
+ */
+export function startAdmitted(
+  throttles: Throttles,
+  invoker: ActionInvoker,
+  req: InvokeRequest,
+): StartedActivation {
+  const release = throttles.admitInvoke(req.identity.namespace);
+  try {
+    const started = invoker.start(req);
+    void started.completion.finally(release);
+    return started;
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** The activation if it completes within `ms`, else undefined (the caller answers 202). */
+export async function completedWithin(
+  completion: Promise<Activation>,
+  ms: number,
+): Promise<Activation | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((done) => {
+    timer = setTimeout(() => done(undefined), ms);
+  });
+  try {
+    return await Promise.race([completion, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -9,6 +9,7 @@ import type { Activation, EntityBase, Identity, KeyValue } from '../common/types
 import { entityDocId, type StoredEntity } from '../store/entity-store.ts';
 import { activationResponse, newActivationId } from './activation-record.ts';
 import type { ControllerContext } from './context.ts';
+import { startAdmitted } from './invoke.ts';
 import { toObject } from './resolver.ts';
 
 /** Upstream's FullyQualifiedEntityName as JSON: `path` is `ns` or `ns/pkg`. */
@@ -150,21 +151,14 @@ async function activateRule(
 ): Promise<RuleOutcome> {
   try {
     const resolved = await ctx.resolver.actionByName(identity, refString(action));
-    const release = ctx.throttles.admitInvoke(identity.namespace);
-    try {
-      const started = ctx.invoker.start({
-        identity,
-        resolved,
-        payload: args,
-        blocking: false,
-        transactionId,
-      });
-      void started.completion.finally(release);
-      return outcome(rule, action, { statusCode: 0, activationId: started.activationId });
-    } catch (err) {
-      release();
-      throw err;
-    }
+    const started = startAdmitted(ctx.throttles, ctx.invoker, {
+      identity,
+      resolved,
+      payload: args,
+      blocking: false,
+      transactionId,
+    });
+    return outcome(rule, action, { statusCode: 0, activationId: started.activationId });
   } catch (err) {
     const status = err instanceof WhiskError ? err.status : 500;
     const message = err instanceof WhiskError ? err.message : Messages.internalError;

@@ -1,9 +1,10 @@
 /** /api/v1/namespaces/{ns}/actions[/{pkg}]/{name}: list, get, create/update, delete, invoke. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, Messages, notFound, WhiskError } from '../../common/errors.ts';
-import type { ActionDoc, Activation, ActivationStatus, KeyValue } from '../../common/types.ts';
+import type { ActionDoc, ActivationStatus, KeyValue } from '../../common/types.ts';
 import { entityDocId } from '../../store/entity-store.ts';
 import { type ControllerContext, type EntityParams, entityWrite, publicEntity } from '../context.ts';
+import { completedWithin, startAdmitted } from '../invoke.ts';
 import type { PackageDoc } from '../resolver.ts';
 import { validateSequence } from '../sequence.ts';
 import {
@@ -143,38 +144,18 @@ async function invoke(ctx: ControllerContext, req: Req, reply: FastifyReply<Rout
     throw badRequest('The request content was malformed: the invoke payload must be a JSON object.');
   }
   const resolved = await ctx.resolver.action(req.identity, ns, pkg, name);
-  const release = ctx.throttles.admitInvoke(req.identity.namespace);
-  let started: ReturnType<ControllerContext['invoker']['start']>;
-  try {
-    started = ctx.invoker.start({
-      identity: req.identity,
-      resolved,
-      payload: payload as Record<string, unknown>,
-      blocking,
-      transactionId: req.tid,
-    });
-  } catch (err) {
-    release();
-    throw err;
-  }
-  void started.completion.finally(release);
+  const started = startAdmitted(ctx.throttles, ctx.invoker, {
+    identity: req.identity,
+    resolved,
+    payload: payload as Record<string, unknown>,
+    blocking,
+    transactionId: req.tid,
+  });
   reply.header('x-openwhisk-activation-id', started.activationId);
   const accepted = () => reply.code(202).send({ activationId: started.activationId });
   if (!blocking) return accepted();
-  const activation = await waitFor(started.completion, timeout);
+  const activation = await completedWithin(started.completion, timeout);
   if (!activation) return accepted();
   reply.code(HTTP_STATUS[activation.response.status] ?? 500);
   return reply.send(resultOnly ? (activation.response.result ?? {}) : activation);
-}
-
-async function waitFor(completion: Promise<Activation>, ms: number): Promise<Activation | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((done) => {
-    timer = setTimeout(() => done(undefined), ms);
-  });
-  try {
-    return await Promise.race([completion, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Messages, notFound, WhiskError } from '../../common/errors.ts';
 import type { Activation, Identity, KeyValue } from '../../common/types.ts';
 import type { ControllerContext } from '../context.ts';
+import { completedWithin, startAdmitted } from '../invoke.ts';
 import type { ResolvedAction } from '../resolver.ts';
 
 const EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'] as const;
@@ -87,23 +88,15 @@ async function serve(ctx: ControllerContext, req: WebRequest, reply: FastifyRepl
   const user = await authorize(ctx, req, annotation(annotations, 'require-whisk-auth'));
   const payload = webArguments(req, resolved, path, annotations, user);
 
-  const release = ctx.throttles.admitInvoke(owner.namespace);
-  let started: ReturnType<ControllerContext['invoker']['start']>;
-  try {
-    started = ctx.invoker.start({
-      identity: owner,
-      resolved,
-      payload,
-      blocking: true,
-      transactionId: req.tid,
-    });
-  } catch (err) {
-    release();
-    throw err;
-  }
-  void started.completion.finally(release);
+  const started = startAdmitted(ctx.throttles, ctx.invoker, {
+    identity: owner,
+    resolved,
+    payload,
+    blocking: true,
+    transactionId: req.tid,
+  });
   reply.header('x-openwhisk-activation-id', started.activationId);
-  const activation = await within(started.completion, WAIT_MS);
+  const activation = await completedWithin(started.completion, WAIT_MS);
   if (!activation) return reply.code(202).send({ activationId: started.activationId });
   return respond(reply, activation, ext, path);
 }
@@ -193,20 +186,6 @@ function bodyArguments(
     }
   }
   return { __ow_body: text() };
-}
-
-async function within(completion: Promise<Activation>, ms: number): Promise<Activation | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      completion,
-      new Promise<undefined>((done) => {
-        timer = setTimeout(() => done(undefined), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function respond(reply: FastifyReply, activation: Activation, ext: Extension, path: string) {
