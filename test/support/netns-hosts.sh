@@ -90,10 +90,10 @@ up() {
   local n=${1:-3}
   [[ $n =~ ^[0-9]+$ && $n -ge 1 && $n -le 50 ]] || die "usage: $0 up N (1..50)"
   # Never shrink: hosts another test brought up stay listed (and running).
-  local existing
-  existing=$(find "$STATE" -maxdepth 1 -name 'h[0-9]*' -type d 2>/dev/null | wc -l)
-  ((existing > n)) && n=$existing
   mkdir -p "$STATE"
+  local existing
+  existing=$(find "$STATE" -maxdepth 1 -name 'h[0-9]*' -type d | wc -l)
+  ((existing > n)) && n=$existing
   touch "$STATE/$MARKER"
   # sshd needs its privilege-separation directory; remember if it was ours to remove.
   if [[ ! -d /run/sshd ]]; then mkdir -p /run/sshd && touch "$STATE/created-run-sshd"; fi
